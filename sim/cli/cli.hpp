@@ -1,0 +1,36 @@
+// sim/cli/cli.hpp
+//
+// The sub-commands of `mtasts-sim`. Each takes its own arguments (without the
+// sub-command name) and the process's streams, and returns the exit status:
+//   0  success (valid input, all scenarios passed)
+//   1  the input is invalid or a check failed
+//   2  usage error or unreadable input
+#pragma once
+
+#include <iosfwd>
+#include <span>
+#include <string>
+
+namespace sts::sim::cli {
+
+namespace exit_status {
+inline constexpr int ok = 0;
+inline constexpr int failed = 1;
+inline constexpr int usage = 2;
+}  // namespace exit_status
+
+struct streams {
+    std::istream& in;
+    std::ostream& out;
+    std::ostream& err;
+};
+
+using arguments = std::span<const std::string>;
+
+// `mtasts-sim requirements [--json] [ID...]`: the catalogue compiled into the tool.
+int run_requirements(arguments args, streams io);
+
+// `mtasts-sim check txt|policy|mx ...`: the operator's pre-flight check (check_command.cpp).
+int run_check(arguments args, streams io);
+
+}  // namespace sts::sim::cli

@@ -1,0 +1,51 @@
+// mtasts-sim: the command-line tool. Dispatches to the sub-commands in sim/cli/.
+#include "sim/cli/cli.hpp"
+
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+constexpr std::string_view usage_text =
+    "usage: mtasts-sim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  check txt RECORD          validate an _mta-sts TXT record (RFC 8461 §3.1)\n"
+    "  check policy FILE|-       validate a policy file (RFC 8461 §3.2)\n"
+    "  check mx PATTERN HOST     does an mx pattern match an MX host (RFC 8461 §4.1)\n"
+    "  requirements [ID...]      the requirement catalogue compiled into the tool\n"
+    "  version                   print the version\n"
+    "\n"
+    "`check` and `requirements` take --json. Exit status: 0 ok/valid, 1 invalid or failed,\n"
+    "2 usage error.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    namespace cli = sts::sim::cli;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    cli::streams io{std::cin, std::cout, std::cerr};
+    if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+        (args.empty() ? std::cerr : std::cout) << usage_text;
+        return args.empty() ? cli::exit_status::usage : cli::exit_status::ok;
+    }
+    const std::string command = args[0];
+    const cli::arguments rest{args.data() + 1, args.size() - 1};
+    try {
+        if (command == "check") return cli::run_check(rest, io);
+        if (command == "requirements") return cli::run_requirements(rest, io);
+        if (command == "version" || command == "--version") {
+            std::cout << "mtasts-sim " << STS_VERSION << '\n';
+            return cli::exit_status::ok;
+        }
+    } catch (const std::exception& e) {
+        // Bad input is reported by the commands as values; this is the last line of defence
+        // against a bug (for example std::bad_alloc), so the process never dies silently.
+        std::cerr << "mtasts-sim " << command << ": internal error: " << e.what() << '\n';
+        return cli::exit_status::usage;
+    }
+    std::cerr << "mtasts-sim: unknown command '" << command << "'\n\n" << usage_text;
+    return cli::exit_status::usage;
+}
