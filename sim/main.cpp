@@ -16,6 +16,8 @@ constexpr std::string_view usage_text =
     "  check policy FILE|-       validate a policy file (RFC 8461 §3.2)\n"
     "  check mx PATTERN HOST     does an mx pattern match an MX host (RFC 8461 §4.1)\n"
     "  requirements [ID...]      the requirement catalogue compiled into the tool\n"
+    "  serve WORLD.toml          run a mock world on loopback until SIGINT/SIGTERM\n"
+    "        [--ready-file FILE] [--port-base N] [--ca-file FILE]\n"
     "  version                   print the version\n"
     "\n"
     "`check` and `requirements` take --json. Exit status: 0 ok/valid, 1 invalid or failed,\n"
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
     try {
         if (command == "check") return cli::run_check(rest, io);
         if (command == "requirements") return cli::run_requirements(rest, io);
+        if (command == "serve") return cli::run_serve(rest, io);
         if (command == "version" || command == "--version") {
             std::cout << "mtasts-sim " << STS_VERSION << '\n';
             return cli::exit_status::ok;

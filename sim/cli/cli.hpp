@@ -33,4 +33,8 @@ int run_requirements(arguments args, streams io);
 // `mtasts-sim check txt|policy|mx ...`: the operator's pre-flight check (check_command.cpp).
 int run_check(arguments args, streams io);
 
+// `mtasts-sim serve WORLD.toml [--ready-file FILE] [--port-base N] [--ca-file FILE]`: the
+// world on loopback until SIGINT/SIGTERM (serve_command.cpp).
+int run_serve(arguments args, streams io);
+
 }  // namespace sts::sim::cli

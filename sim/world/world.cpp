@@ -1,0 +1,221 @@
+#include "sim/world/world.hpp"
+
+#include "mocks/certs/cert_factory.hpp"
+#include "mocks/certs/tlsa.hpp"
+#include "mocks/dns/server.hpp"
+#include "mocks/mock_context.hpp"
+#include "mocks/policy_host/policy_host.hpp"
+#include "mocks/proxy/connect_proxy.hpp"
+#include "mocks/smtp/smtp_receiver.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+
+namespace sts::sim {
+
+namespace {
+constexpr int dns_octet = 53;
+constexpr int smtp_octet = 25;
+constexpr int policy_octet = 44;
+constexpr int proxy_octet = 31;
+constexpr std::size_t hosts_per_octet = 250;
+}  // namespace
+
+struct world::mocks_set {
+    std::unique_ptr<mocks::dns_server> dns;
+    std::vector<std::unique_ptr<mocks::policy_host>> policy_hosts;
+    std::vector<std::unique_ptr<mocks::smtp_receiver>> smtp_hosts;
+    std::vector<std::unique_ptr<mocks::connect_proxy>> proxies;
+};
+
+world::world(world_spec spec, world_network network)
+    : spec_(std::move(spec)),
+      network_(std::move(network)),
+      context_(std::make_unique<mocks::mock_context>(mocks::mock_context{
+          network_.io, network_.network, network_.timers, network_.clock, transcript_})),
+      certs_(std::make_unique<mocks::cert_factory>(spec_.settings.seed)) {}
+
+world::~world() { stop(); }
+
+std::string world::host_address(int kind_octet, std::size_t index) const {
+    return fmt::format("{}.{}.{}.{}", network_.address_prefix, kind_octet, index / hosts_per_octet,
+                       index % hosts_per_octet + 1);
+}
+
+std::uint16_t world::port_for(std::uint16_t well_known) const {
+    switch (network_.ports) {
+        case port_plan::well_known: return well_known;
+        case port_plan::ephemeral: return 0;
+        case port_plan::offset: return static_cast<std::uint16_t>(network_.port_base + well_known);
+    }
+    return well_known;
+}
+
+std::string world::address_of(const std::string& host) const {
+    for (std::size_t i = 0; i < spec_.smtp_hosts.size(); ++i)
+        if (spec_.smtp_hosts[i].host_name == host) return host_address(smtp_octet, i);
+    for (std::size_t i = 0; i < spec_.policy_hosts.size(); ++i)
+        if (spec_.policy_hosts[i].host_name == host) return host_address(policy_octet, i);
+    for (std::size_t i = 0; i < spec_.proxies.size(); ++i)
+        if (spec_.proxies[i].host_name == host) return host_address(proxy_octet, i);
+    return {};
+}
+
+core::result<std::monostate, std::string> world::start() {
+    stop();
+    mocks_ = std::make_unique<mocks_set>();
+    auto fail = [this](std::string message) -> core::result<std::monostate, std::string> {
+        stop();
+        return core::failure(std::move(message));
+    };
+
+    // Certificates first: TLSA data and every TLS server need them.
+    std::map<std::string, mocks::leaf_credentials> issued;
+    auto issue = [&](const std::string& host, const mocks::leaf_spec& leaf) -> std::optional<std::string> {
+        auto creds = certs_->issue_leaf(leaf);
+        if (!creds.has_value()) return fmt::format("{}: certificate: {}", host, creds.error());
+        issued.insert_or_assign(host, std::move(creds).value());
+        return std::nullopt;
+    };
+    for (const auto& p : spec_.policy_hosts)
+        if (auto e = issue(p.host_name, p.cert)) return fail(*e);
+    for (const auto& s : spec_.smtp_hosts)
+        if (auto e = issue(s.host_name, s.cert)) return fail(*e);
+
+    // DNS data: the file's records, then A records for mock hosts the file left out.
+    mocks::dns_server_config dns;
+    dns.listen = {host_address(dns_octet, 0), port_for(53)};
+    std::set<std::string> named;
+    for (const auto& e : spec_.dns) {
+        if (e.fault) dns.faults.push_back(*e.fault);
+        if (!e.record) continue;
+        auto record = *e.record;
+        if (e.tlsa_from) {
+            const auto found = issued.find(e.tlsa_from->host);
+            if (found == issued.end())
+                return fail(fmt::format("{}:{}: no certificate for {}", spec_.file, e.line, e.tlsa_from->host));
+            const auto& cert = e.tlsa_from->usage == mocks::tlsa_usage::dane_ta ? found->second.issuer
+                                                                                  : found->second.leaf;
+            record.record.data =
+                mocks::tlsa_record(cert, e.tlsa_from->usage, e.tlsa_from->selector, e.tlsa_from->matching);
+        }
+        const auto type = record.record.type();
+        if (type == dns::rr_type::a || type == dns::rr_type::aaaa || type == dns::rr_type::cname)
+            if (auto key = mocks::canonical_name(record.record.name)) named.insert(*key);
+        dns.zone.records.push_back(std::move(record));
+    }
+    auto add_address = [&](const std::string& host, const std::string& address) {
+        const auto key = mocks::canonical_name(host);
+        if (key && named.contains(*key)) return;
+        dns.zone.records.push_back({dns::record{host, dns::rr_class::in, 300, dns::a_rdata{address}}});
+    };
+    for (std::size_t i = 0; i < spec_.policy_hosts.size(); ++i)
+        add_address(spec_.policy_hosts[i].host_name, host_address(policy_octet, i));
+    for (std::size_t i = 0; i < spec_.smtp_hosts.size(); ++i)
+        add_address(spec_.smtp_hosts[i].host_name, host_address(smtp_octet, i));
+    for (std::size_t i = 0; i < spec_.proxies.size(); ++i)
+        add_address(spec_.proxies[i].host_name, host_address(proxy_octet, i));
+
+    auto& m = *mocks_;
+    endpoints_.clear();
+    m.dns = std::make_unique<mocks::dns_server>(*context_, std::move(dns));
+    if (auto r = m.dns->start(); !r.has_value()) return fail(fmt::format("resolver: {}", r.error()));
+    endpoints_.push_back({"resolver", "dns", m.dns->local_endpoint()});
+
+    auto identity = [&](const std::string& host) {
+        const auto& c = issued.at(host);
+        return mocks::tls_identity{c.chain_pem(), c.key_pem()};
+    };
+    std::map<std::string, std::string> targets;
+    for (std::size_t i = 0; i < spec_.policy_hosts.size(); ++i) {
+        const auto& p = spec_.policy_hosts[i];
+        auto config = p.config;
+        config.listen = {host_address(policy_octet, i), port_for(443)};
+        config.tls.identity = identity(p.host_name);
+        targets.emplace(p.host_name, config.listen.address);
+        auto host = std::make_unique<mocks::policy_host>(*context_, std::move(config));
+        if (auto r = host->start(); !r.has_value()) return fail(fmt::format("{}: {}", p.host_name, r.error()));
+        endpoints_.push_back({p.host_name, "https", host->local_endpoint()});
+        m.policy_hosts.push_back(std::move(host));
+    }
+    for (std::size_t i = 0; i < spec_.smtp_hosts.size(); ++i) {
+        const auto& s = spec_.smtp_hosts[i];
+        auto config = s.config;
+        config.listen = {host_address(smtp_octet, i), port_for(25)};
+        config.tls.identity = identity(s.host_name);
+        targets.emplace(s.host_name, config.listen.address);
+        auto host = std::make_unique<mocks::smtp_receiver>(*context_, std::move(config));
+        if (auto r = host->start(); !r.has_value()) return fail(fmt::format("{}: {}", s.host_name, r.error()));
+        endpoints_.push_back({s.host_name, "smtp", host->local_endpoint()});
+        m.smtp_hosts.push_back(std::move(host));
+    }
+    for (std::size_t i = 0; i < spec_.proxies.size(); ++i) {
+        const auto& p = spec_.proxies[i];
+        auto config = p.config;
+        config.listen = {host_address(proxy_octet, i), port_for(config.listen.port)};
+        config.targets = targets;
+        const auto ca = certs_->interception_ca();
+        config.interception_ca = {ca.pem(), ca.key_pem()};
+        auto proxy = std::make_unique<mocks::connect_proxy>(*context_, std::move(config));
+        if (auto r = proxy->start(); !r.has_value()) return fail(fmt::format("{}: {}", p.host_name, r.error()));
+        endpoints_.push_back({p.host_name, "proxy", proxy->local_endpoint()});
+        m.proxies.push_back(std::move(proxy));
+    }
+    return std::monostate{};
+}
+
+void world::stop() {
+    if (!mocks_) return;
+    for (auto& p : mocks_->proxies) p->stop();
+    for (auto& s : mocks_->smtp_hosts) s->stop();
+    for (auto& p : mocks_->policy_hosts) p->stop();
+    if (mocks_->dns) mocks_->dns->stop();
+    mocks_.reset();
+    endpoints_.clear();
+}
+
+std::optional<net::endpoint> world::endpoint_of(const std::string& host, const std::string& service) const {
+    for (const auto& e : endpoints_)
+        if (e.host == host && e.service == service) return e.at;
+    return std::nullopt;
+}
+
+net::endpoint world::dns_endpoint() const { return endpoint_of("resolver", "dns").value_or(net::endpoint{}); }
+
+std::string world::trust_store_pem() const { return certs_->trust_store_pem(); }
+
+core::result<std::monostate, std::string> world::write_trust_store(const std::string& path) const {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << trust_store_pem();
+    out.close();
+    if (!out) return core::failure(fmt::format("{}: cannot write the trust store", path));
+    return std::monostate{};
+}
+
+mocks::dns_server& world::dns_server() { return *mocks_->dns; }
+
+mocks::smtp_receiver* world::smtp_host(const std::string& host) {
+    if (!mocks_) return nullptr;
+    for (std::size_t i = 0; i < mocks_->smtp_hosts.size(); ++i)
+        if (spec_.smtp_hosts[i].host_name == host) return mocks_->smtp_hosts[i].get();
+    return nullptr;
+}
+
+mocks::policy_host* world::policy_host(const std::string& domain) {
+    if (!mocks_) return nullptr;
+    for (std::size_t i = 0; i < mocks_->policy_hosts.size(); ++i)
+        if (spec_.policy_hosts[i].domain == domain) return mocks_->policy_hosts[i].get();
+    return nullptr;
+}
+
+mocks::connect_proxy* world::proxy(const std::string& host) {
+    if (!mocks_) return nullptr;
+    for (std::size_t i = 0; i < mocks_->proxies.size(); ++i)
+        if (spec_.proxies[i].host_name == host) return mocks_->proxies[i].get();
+    return nullptr;
+}
+
+}  // namespace sts::sim
