@@ -1,5 +1,7 @@
 #include "engine/mtasts/policy_parser.hpp"
 
+#include "engine/mtasts/extension_name.hpp"
+
 #include "engine/core/domain_name.hpp"
 #include "engine/core/limits.hpp"
 #include "engine/core/peer_text.hpp"
@@ -17,8 +19,6 @@ namespace {
 
 constexpr bool is_wsp(char c) { return c == ' ' || c == '\t'; }
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
-constexpr bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-constexpr bool is_let_dig(char c) { return is_alpha(c) || is_digit(c); }
 constexpr bool is_non_ascii(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 
 std::size_t first_non_ascii(std::string_view s) {
@@ -29,18 +29,6 @@ std::size_t first_non_ascii(std::string_view s) {
 }
 
 constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
-
-// RFC 8461 §3.2 [STS-PARSE-12] (with the ABNF typo `sta-policy-alphanum` read as
-// `sts-policy-alphanum`, STS-PARSE-19): an extension name is
-// (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / "."), 1 to 32 characters. The four
-// defined keys fit this production too.
-bool is_extension_name(std::string_view name) {
-    if (name.empty() || name.size() > 32 || !is_let_dig(name.front())) return false;
-    for (const char c : name) {
-        if (!is_let_dig(c) && c != '_' && c != '-' && c != '.') return false;
-    }
-    return true;
-}
 
 // RFC 3629 §4 (UTF8-2 / UTF8-3 / UTF8-4, as referenced by sts-policy-vchar): the length of
 // the well-formed multi-byte sequence starting at s[i], or 0 when there is none. Overlong

@@ -1,5 +1,7 @@
 #include "engine/mtasts/record.hpp"
 
+#include "engine/mtasts/extension_name.hpp"
+
 #include "engine/core/domain_name.hpp"
 #include "engine/core/limits.hpp"
 #include "engine/core/peer_text.hpp"
@@ -19,8 +21,6 @@ constexpr std::string_view discovery_prefix = "v=STSv1;";
 // RFC 8461 §3.1 [STS-DISC-06]: sts-id = %s"id=" 1*32(ALPHA / DIGIT).
 constexpr std::string_view id_name = "id";
 constexpr std::size_t id_chars_max = 32;
-// RFC 8461 §3.1 [STS-DISC-08]: sts-ext-name = (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".").
-constexpr std::size_t ext_name_chars_max = 32;
 // A finding quotes the offending field; a short excerpt is enough to find it.
 constexpr std::size_t detail_bytes_max = 64;
 
@@ -28,9 +28,6 @@ constexpr bool is_wsp(char c) noexcept { return c == ' ' || c == '\t'; }
 constexpr bool is_ascii(char c) noexcept { return static_cast<unsigned char>(c) < 0x80; }
 constexpr bool is_alpha_digit(char c) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-constexpr bool is_ext_name_char(char c) noexcept {
-    return is_alpha_digit(c) || c == '_' || c == '-' || c == '.';
 }
 // RFC 8461 §3.1 [STS-DISC-08]: sts-ext-value = 1*(%x21-3A / %x3C / %x3E-7E).
 constexpr bool is_ext_value_char(char c) noexcept {
@@ -177,22 +174,22 @@ void parse_field(std::string_view field, std::size_t offset, sts_record& record,
 
     // RFC 8461 §3.1 [STS-DISC-08]: sts-ext-name. Keys are case-sensitive, so "ID" and "V"
     // land here as extensions (STS-DISC-06, ambiguity A9).
-    if (name.empty() || !is_alpha_digit(name.front())) {
+    if (name.empty() || !is_extension_name_first_char(name.front())) {
         errors.add(make_finding("STS-DISC-08", "a field name must begin with a letter or digit", offset + 1, field));
         return;
     }
     for (std::size_t i = 1; i < name.size(); ++i) {
-        if (!is_ext_name_char(name[i])) {
+        if (!is_extension_name_char(name[i])) {
             errors.add(make_finding("STS-DISC-08",
                                     "a field name may contain only letters, digits, '_', '-' and '.'",
                                     offset + i + 1, field));
             return;
         }
     }
-    if (name.size() > ext_name_chars_max) {
+    if (name.size() > extension_name_chars_max) {
         errors.add(make_finding("STS-DISC-08",
-                                fmt::format("a field name is at most {} characters", ext_name_chars_max),
-                                offset + ext_name_chars_max + 1, field));
+                                fmt::format("a field name is at most {} characters", extension_name_chars_max),
+                                offset + extension_name_chars_max + 1, field));
         return;
     }
     if (value.empty()) {
