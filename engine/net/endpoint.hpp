@@ -18,4 +18,7 @@ struct endpoint {
     friend auto operator<=>(const endpoint&, const endpoint&) = default;
 };
 
+// "address:port", as logs and transcripts write an endpoint.
+inline std::string to_string(const endpoint& e) { return e.address + ':' + std::to_string(e.port); }
+
 }  // namespace sts::net

@@ -25,10 +25,6 @@ constexpr std::size_t tcp_read_chunk_bytes = 4096;
 // this many failures in a row the server stops serving UDP rather than spin.
 constexpr std::size_t udp_receive_errors_max = 1000;
 
-std::string describe(const net::endpoint& e) {
-    return fmt::format("{}:{}", e.address, e.port);
-}
-
 bool aborted(const net::error_code& ec) {
     return ec == boost::asio::error::operation_aborted || ec == boost::asio::error::bad_descriptor;
 }
@@ -120,7 +116,7 @@ public:
 
     void start() {
         st_->record(transcript_kind::event,
-                    fmt::format("tcp connection {} from {}", number_, describe(remote_)));
+                    fmt::format("tcp connection {} from {}", number_, net::to_string(remote_)));
         arm_idle();
         read();
     }
@@ -336,7 +332,7 @@ void dns_server::state::accept(std::unique_ptr<net::byte_stream> stream) {
     const auto number = ++accepted;
     if (sessions.size() >= config.tcp_connections_max) {
         record(transcript_kind::event, fmt::format("tcp connection {} from {} refused: too many connections",
-                                                   number, describe(stream->remote_endpoint())));
+                                                   number, net::to_string(stream->remote_endpoint())));
         stream->close();
         return;
     }
@@ -366,7 +362,7 @@ core::result<std::monostate, std::string> dns_server::start() {
         auto bound = s.ctx.network.bind_datagram(s.config.listen);
         if (!bound)
             return core::failure(
-                fmt::format("bind udp {}: {}", describe(s.config.listen), bound.error().message()));
+                fmt::format("bind udp {}: {}", net::to_string(s.config.listen), bound.error().message()));
         s.udp = std::move(bound).value();
         s.local = s.udp->local_endpoint();
         s.udp_buffer.assign(udp_receive_bytes, std::byte{0});
@@ -379,7 +375,7 @@ core::result<std::monostate, std::string> dns_server::start() {
         });
         if (!listening) {
             const auto problem =
-                fmt::format("listen tcp {}: {}", describe(s.local), listening.error().message());
+                fmt::format("listen tcp {}: {}", net::to_string(s.local), listening.error().message());
             if (s.udp) s.udp->close();
             s.udp.reset();
             return core::failure(problem);
@@ -389,7 +385,7 @@ core::result<std::monostate, std::string> dns_server::start() {
     }
     s.running = true;
     s.record(transcript_kind::event,
-             fmt::format("listening on {} {}", describe(s.local),
+             fmt::format("listening on {} {}", net::to_string(s.local),
                          s.config.serve_udp && s.config.serve_tcp ? "udp+tcp"
                                                                   : (s.config.serve_udp ? "udp" : "tcp")));
     s.receive_udp();

@@ -85,8 +85,4 @@ inline bool is_parse_error(const boost::system::error_code& ec) {
            ec != http::error::end_of_stream && ec != http::error::partial_message;
 }
 
-inline std::string describe(const net::endpoint& e) {
-    return fmt::format("{}:{}", e.address, e.port);
-}
-
 }  // namespace sts::mocks::http_wire

@@ -2,6 +2,7 @@
 
 #include "mocks/policy_host/policy_host.hpp"
 
+#include "mocks/detail/server_lifecycle.hpp"
 #include "engine/core/peer_text.hpp"
 #include "engine/net/asio_stream.hpp"
 #include "engine/net/asio_timer.hpp"
@@ -34,7 +35,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 
-using http_wire::describe;
 using http_wire::make_header;
 using http_wire::text_of;
 using http_wire::wire_header;
@@ -190,7 +190,7 @@ private:
 asio::awaitable<void> session::run() {
     const auto& config = hs_->config;
     hs_->record(transcript_kind::event,
-                fmt::format("accept connection {} from {}", number_, describe(stream_->remote_endpoint())));
+                fmt::format("accept connection {} from {}", number_, net::to_string(stream_->remote_endpoint())));
     if (hs_->open.size() > config.concurrent_connections_max) {
         hs_->record(transcript_kind::event, "too many connections: closed");
         stream_->close();
@@ -475,10 +475,6 @@ asio::awaitable<void> session::stall() {
     stream_->close();
 }
 
-asio::awaitable<void> run_session(std::shared_ptr<session> s) {
-    co_await s->run();
-}
-
 }  // namespace
 
 policy_host::policy_host(mock_context& context, policy_host_config config)
@@ -499,36 +495,11 @@ core::result<std::monostate, std::string> policy_host::start() {
     SSL_CTX_up_ref(state_->ssl_native.get());
     state_->ssl = std::make_unique<asio::ssl::context>(state_->ssl_native.get());
 
-    std::weak_ptr<state> weak = state_;
-    auto listening =
-        state_->ctx.network.listen(state_->config.listen, [weak](std::unique_ptr<net::byte_stream> stream) {
-            const auto hs = weak.lock();
-            if (!hs || hs->stopped) return;
-            auto s = std::make_shared<session>(hs, std::move(stream), ++hs->accepted);
-            // An exception here is a bug of the mock, never the peer's doing: let it surface
-            // from the world's run instead of vanishing with the coroutine.
-            asio::co_spawn(hs->ctx.io, run_session(std::move(s)), [](std::exception_ptr e) {
-                if (e) std::rethrow_exception(e);
-            });
-        });
-    if (!listening) {
-        return core::failure(
-            fmt::format("listen on {}: {}", describe(state_->config.listen), listening.error().message()));
-    }
-    state_->listener = std::move(listening).value();
-    state_->local = state_->listener->local_endpoint();
-    state_->stopped = false;
-    state_->record(transcript_kind::event, fmt::format("listening on {}", describe(state_->local)));
-    return std::monostate{};
+    return detail::start_listening<session>(state_);
 }
 
 void policy_host::stop() {
-    if (state_->listener) state_->listener->close();
-    state_->listener.reset();
-    state_->stopped = true;
-    // The sessions end when their aborted operations complete; they unregister themselves.
-    const auto open = state_->open;
-    for (const auto& [number, stream] : open) stream->close();
+    detail::stop_listening(*state_);
 }
 
 const policy_host_config& policy_host::config() const {

@@ -2,6 +2,7 @@
 
 #include "mocks/proxy/connect_proxy.hpp"
 
+#include "mocks/detail/server_lifecycle.hpp"
 #include "engine/core/peer_text.hpp"
 #include "engine/net/asio_stream.hpp"
 #include "engine/net/asio_timer.hpp"
@@ -41,7 +42,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 
-using http_wire::describe;
 using http_wire::make_header;
 using http_wire::text_of;
 using http_wire::wire_header;
@@ -228,7 +228,7 @@ asio::awaitable<void> run_pump_down(std::shared_ptr<session> s);
 asio::awaitable<void> session::run() {
     const auto& config = ps_->config;
     ps_->record(transcript_kind::event,
-                fmt::format("accept connection {} from {}", number_, describe(client_->remote_endpoint())));
+                fmt::format("accept connection {} from {}", number_, net::to_string(client_->remote_endpoint())));
     if (ps_->open.size() > 2 * config.concurrent_connections_max) {
         ps_->record(transcript_kind::event, "too many connections: closed");
         client_->close();
@@ -374,7 +374,7 @@ asio::awaitable<void> session::tunnel(const authority& a, beast::flat_buffer& bu
         timed_out = guard.expired();
     }
     if (timed_out || ec || !stream) {
-        ps_->record(transcript_kind::event, fmt::format("connect to {} failed: {}", describe(remote),
+        ps_->record(transcript_kind::event, fmt::format("connect to {} failed: {}", net::to_string(remote),
                                                         timed_out ? "timed out" : ec.message()));
         co_await reply(timed_out ? 504 : 502, timed_out ? "gateway timeout\n" : "bad gateway\n");
         co_return;
@@ -388,7 +388,7 @@ asio::awaitable<void> session::tunnel(const authority& a, beast::flat_buffer& bu
         co_return;
     }
     set_status(200);
-    ps_->record(transcript_kind::event, fmt::format("tunnel to {} open", describe(remote)));
+    ps_->record(transcript_kind::event, fmt::format("tunnel to {} open", net::to_string(remote)));
     net::asio_stream plain(ps_->ctx.io.get_executor(), *client_);
     auto h = make_header(200, "Connection established");
     if (!co_await send(plain, wire_header(h))) {
@@ -571,10 +571,6 @@ asio::awaitable<void> session::stall() {
     client_->close();
 }
 
-asio::awaitable<void> run_session(std::shared_ptr<session> s) {
-    co_await s->run();
-}
-
 }  // namespace
 
 connect_proxy::connect_proxy(mock_context& context, connect_proxy_config config)
@@ -592,35 +588,11 @@ core::result<std::monostate, std::string> connect_proxy::start() {
         if (!forger) return core::failure(std::move(forger).error());
         state_->forger.emplace(std::move(forger).value());
     }
-    std::weak_ptr<state> weak = state_;
-    auto listening =
-        state_->ctx.network.listen(state_->config.listen, [weak](std::unique_ptr<net::byte_stream> stream) {
-            const auto ps = weak.lock();
-            if (!ps || ps->stopped) return;
-            auto s = std::make_shared<session>(ps, std::move(stream), ++ps->accepted);
-            // An exception here is a bug of the mock, never the peer's doing: let it surface
-            // from the world's run instead of vanishing with the coroutine.
-            asio::co_spawn(ps->ctx.io, run_session(std::move(s)), [](std::exception_ptr e) {
-                if (e) std::rethrow_exception(e);
-            });
-        });
-    if (!listening) {
-        return core::failure(
-            fmt::format("listen on {}: {}", describe(state_->config.listen), listening.error().message()));
-    }
-    state_->listener = std::move(listening).value();
-    state_->local = state_->listener->local_endpoint();
-    state_->stopped = false;
-    state_->record(transcript_kind::event, fmt::format("listening on {}", describe(state_->local)));
-    return std::monostate{};
+    return detail::start_listening<session>(state_);
 }
 
 void connect_proxy::stop() {
-    if (state_->listener) state_->listener->close();
-    state_->listener.reset();
-    state_->stopped = true;
-    const auto open = state_->open;
-    for (const auto& [key, stream] : open) stream->close();
+    detail::stop_listening(*state_);
 }
 
 const connect_proxy_config& connect_proxy::config() const {

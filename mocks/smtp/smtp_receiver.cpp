@@ -2,6 +2,7 @@
 
 #include "mocks/smtp/smtp_receiver.hpp"
 
+#include "mocks/detail/server_lifecycle.hpp"
 #include "engine/core/peer_text.hpp"
 #include "engine/net/asio_stream.hpp"
 #include "engine/net/asio_timer.hpp"
@@ -112,10 +113,6 @@ std::string address_list(const std::vector<std::string>& addresses) {
     std::string out;
     for (const auto& a : addresses) out += (out.empty() ? "<" : ",<") + core::quote_peer_text(a) + ">";
     return out;
-}
-
-std::string describe(const net::endpoint& e) {
-    return fmt::format("{}:{}", e.address, e.port);
 }
 
 }  // namespace
@@ -232,7 +229,7 @@ private:
 asio::awaitable<void> session::run() {
     const auto& config = rs_->config;
     rs_->record(transcript_kind::event,
-                fmt::format("accept connection {} from {}", number_, describe(stream_->remote_endpoint())));
+                fmt::format("accept connection {} from {}", number_, net::to_string(stream_->remote_endpoint())));
     const auto executor = rs_->ctx.io.get_executor();
     net::asio_stream plain(executor, *stream_);
     if (rs_->open.size() > config.concurrent_connections_max) {
@@ -621,10 +618,6 @@ std::string session::ehlo_reply() const {
     return reply;
 }
 
-asio::awaitable<void> run_session(std::shared_ptr<session> s) {
-    co_await s->run();
-}
-
 }  // namespace
 
 smtp_receiver::smtp_receiver(mock_context& context, receiver_config config)
@@ -645,36 +638,11 @@ core::result<std::monostate, std::string> smtp_receiver::start() {
     SSL_CTX_up_ref(state_->ssl_native.get());
     state_->ssl = std::make_unique<asio::ssl::context>(state_->ssl_native.get());
 
-    std::weak_ptr<state> weak = state_;
-    auto listening =
-        state_->ctx.network.listen(state_->config.listen, [weak](std::unique_ptr<net::byte_stream> stream) {
-            const auto rs = weak.lock();
-            if (!rs || rs->stopped) return;
-            auto s = std::make_shared<session>(rs, std::move(stream), ++rs->accepted);
-            // An exception here is a bug of the mock, never the peer's doing: let it surface
-            // from the world's run instead of vanishing with the coroutine.
-            asio::co_spawn(rs->ctx.io, run_session(std::move(s)), [](std::exception_ptr e) {
-                if (e) std::rethrow_exception(e);
-            });
-        });
-    if (!listening) {
-        return core::failure(
-            fmt::format("listen on {}: {}", describe(state_->config.listen), listening.error().message()));
-    }
-    state_->listener = std::move(listening).value();
-    state_->local = state_->listener->local_endpoint();
-    state_->stopped = false;
-    state_->record(transcript_kind::event, fmt::format("listening on {}", describe(state_->local)));
-    return std::monostate{};
+    return detail::start_listening<session>(state_);
 }
 
 void smtp_receiver::stop() {
-    if (state_->listener) state_->listener->close();
-    state_->listener.reset();
-    state_->stopped = true;
-    // The sessions end when their aborted operations complete; they unregister themselves.
-    const auto open = state_->open;
-    for (const auto& [number, stream] : open) stream->close();
+    detail::stop_listening(*state_);
 }
 
 const receiver_config& smtp_receiver::config() const {
