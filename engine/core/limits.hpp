@@ -90,6 +90,36 @@ inline constexpr std::size_t dns_message_bytes_max = 65535;
 inline constexpr std::size_t dns_compression_pointers_max = 64;
 inline constexpr std::size_t dns_records_per_section_max = 4096;
 
+// --- DNS stub resolver and its answer cache (engine/dns/stub_resolver.hpp, answer_cache.hpp) ---
+
+// A UDP reply is read into a buffer this large; a longer datagram is cut to it and then
+// fails to decode. 4096 is the largest EDNS payload size resolvers still advertise
+// (RFC 6891 §6.2.5); we ask for 1232, so a legitimate reply always fits.
+inline constexpr std::size_t dns_udp_reply_bytes_max = 4096;
+
+// CNAMEs followed for one lookup, inside answers and by asking again for a target the
+// answer left unresolved. Resolvers stop at 8 to 16 (BIND 16); a real MX or _mta-sts
+// chain has one or two links, and each re-query costs a round trip.
+inline constexpr std::size_t dns_cname_hops_max = 16;
+
+// Queries one lookup may put on the wire in all (every attempt, TCP retries and CNAME
+// re-queries), whatever the configuration says, so a hostile resolver cannot turn one
+// lookup into a query storm.
+inline constexpr unsigned dns_queries_per_lookup_max = 32;
+
+// Cached answers. An entry is a few hundred bytes, so this is a few MiB; when full the
+// entry closest to expiry goes (a DNS cache may forget at any time: the cost is a query).
+inline constexpr std::size_t dns_cache_entries_max = 10'000;
+
+// TTLs are capped when caching: a day for answers (Unbound's cache-max-ttl default), and
+// three hours for denials (RFC 2308 §5 calls one to three hours reasonable).
+inline constexpr std::chrono::seconds dns_cache_ttl_max{86'400};
+inline constexpr std::chrono::seconds dns_negative_ttl_max{3 * 3600};
+
+// The TTL of a denial that came without an SOA record to take it from (RFC 2308 §5): a
+// minute, short enough that a fixed record is seen soon after.
+inline constexpr std::chrono::seconds dns_negative_ttl_default{60};
+
 // SMTP: RFC 5321 §4.5.3.1.5 sets 512 octets per reply line; peers exceed it, so accept up
 // to 4 KiB per line and at most 256 lines in one multi-line reply before refusing it.
 inline constexpr std::size_t smtp_reply_line_bytes_max = 4096;
@@ -107,6 +137,13 @@ inline constexpr std::size_t mx_hosts_tried_max = 16;
 // Policy lines and mx patterns: a 64 KiB body can hold a few thousand lines at most.
 inline constexpr std::size_t policy_mx_patterns_max = 1024;
 
+// --- Destination planner and its log lines (engine/delivery/destination_planner.hpp) ---
+
+// A `DNS encache` debug line shows at most this many records of the RRset: the line is for
+// a human following one delivery, and an RRset of thousands of records must not make one
+// log line of megabytes.
+inline constexpr std::size_t dns_log_records_max = 8;
+
 // --- Policy file parser (engine/mtasts/policy_parser.hpp) ---
 
 // A policy body can break a rule on nearly every line; past this many errors (or notes) the
@@ -121,9 +158,50 @@ inline constexpr std::size_t policy_findings_max = 100;
 // findings the parser stops and says so.
 inline constexpr std::size_t txt_record_findings_max = 16;
 
+// --- HTTPS policy fetcher (engine/mtasts/https_policy_fetcher.hpp) ---
+
+// The response head of the policy host, and a proxy's answer to CONNECT: a real head is a
+// few hundred bytes, and Beast's own default is 8 KiB; twice that leaves room for servers
+// that add many security headers while a hostile one cannot make us buffer megabytes of
+// header before the body cap applies. [STS-SEC-08]
+inline constexpr std::size_t policy_http_header_bytes_max = 16 * 1024;
+
+// Addresses of mta-sts.<domain> tried one after the other when a connection is refused.
+// A hostile zone could list hundreds; each try costs a connection, and all of them share
+// the one fetch deadline anyway. [STS-SEC-08]
+inline constexpr std::size_t policy_host_addresses_tried_max = 4;
+
+// --- Policy cache file (engine/mtasts/cache_file.hpp, sim/persistence/cache_store.hpp) ---
+
+// One line of a cache file. The longest legitimate line is a policy line: a 64 KiB policy
+// body may be one line, and escaping can at most quadruple it (every byte as \xNN).
+inline constexpr std::size_t cache_file_line_bytes_max = 4 * policy_body_bytes_max + 64;
+
+// A cache file lists at most cache_config::entries_max entries (policy_cache_entries_max by
+// default). A two-mx entry is about 400 bytes of text, so a full cache is under 1 GiB; a
+// larger file is read only this far, and an entry cut off at the cap is dropped.
+inline constexpr std::size_t cache_file_bytes_max = policy_cache_entries_max * 512;
+
+// A damaged file can break a rule on every line; past this many findings the decoder stops
+// reporting (it still restores every good entry) and says how many it left out.
+inline constexpr std::size_t cache_file_findings_max = 100;
+
 // --- TLS profiles (engine/tls/profile.hpp) ---
 // Destination-control profile entries: a scenario or configuration file is outside input,
 // and real gateways carry a few hundred entries at most.
 inline constexpr std::size_t profile_entries_max = 4096;
+
+// --- Delivery queue (engine/delivery/) ---
+
+// A DSN carries the original message's header section back to the sender (RFC 3462 §2),
+// never the body; headers past 64 KiB are cut, as the section only helps the sender
+// recognise the message and a forwarding loop can grow it without end.
+inline constexpr std::size_t dsn_original_headers_bytes_max = 64 * 1024;
+
+// RFC 8461 §5.1 [STS-APPLY-14]: an enforce failure is not bounced before a fresh TXT
+// lookup has shown no newer policy. When that check stays inconclusive (DNS failing, a new
+// id in fetch back-off), the message stays queued past its lifetime for at most this long,
+// then bounces anyway: a resolver that never answers must not keep mail forever.
+inline constexpr std::chrono::hours bounce_recheck_extension_max{24};
 
 }  // namespace sts::core::limits
