@@ -18,10 +18,16 @@ constexpr std::string_view usage_text =
     "  requirements [ID...]      the requirement catalogue compiled into the tool\n"
     "  serve WORLD.toml          run a mock world on loopback until SIGINT/SIGTERM\n"
     "        [--ready-file FILE] [--port-base N] [--ca-file FILE]\n"
+    "  cache list|show DOMAIN|purge DOMAIN|purge-expired --at TIME --file FILE\n"
+    "                            inspect or purge a persisted policy cache\n"
+    "  send WORLD.toml --from A --to B [--log-level debug] [--loopback]\n"
+    "                            deliver one message with the engine in a world\n"
+    "  send --nameserver ADDR:PORT --trust-store CA.pem --from A --to B [--config WORLD.toml]\n"
+    "                            deliver one message to a running world (serve)\n"
     "  version                   print the version\n"
     "\n"
-    "`check` and `requirements` take --json. Exit status: 0 ok/valid, 1 invalid or failed,\n"
-    "2 usage error.\n";
+    "`check`, `cache` and `requirements` take --json. Exit status: 0 ok/valid, 1 invalid,\n"
+    "failed or not found, 2 usage error.\n";
 
 }  // namespace
 
@@ -39,6 +45,8 @@ int main(int argc, char** argv) {
         if (command == "check") return cli::run_check(rest, io);
         if (command == "requirements") return cli::run_requirements(rest, io);
         if (command == "serve") return cli::run_serve(rest, io);
+        if (command == "send") return cli::run_send(rest, io);
+        if (command == "cache") return cli::run_cache(rest, io);
         if (command == "version" || command == "--version") {
             std::cout << "mtasts-sim " << STS_VERSION << '\n';
             return cli::exit_status::ok;

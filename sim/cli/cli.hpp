@@ -37,4 +37,11 @@ int run_check(arguments args, streams io);
 // world on loopback until SIGINT/SIGTERM (serve_command.cpp).
 int run_serve(arguments args, streams io);
 
+// `mtasts-sim cache list|show|purge|purge-expired --file FILE ...`: the persisted policy
+// cache (cache_command.cpp). Exit 1 means the domain is not cached.
+int run_cache(arguments args, streams io);
+
+// `mtasts-sim send ...`: deliver one message with the engine, in a world or against a
+// running one (send_command.cpp).
+int run_send(arguments args, streams io);
 }  // namespace sts::sim::cli

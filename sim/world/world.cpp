@@ -135,6 +135,8 @@ core::result<std::monostate, std::string> world::start() {
         auto config = p.config;
         config.listen = {host_address(policy_octet, i), port_for(443)};
         config.tls.identity = identity(p.host_name);
+        // strict_sni accepts only the host's own name (STS-FETCH-20).
+        config.tls.by_sni.emplace(p.host_name, config.tls.identity);
         targets.emplace(p.host_name, config.listen.address);
         auto host = std::make_unique<mocks::policy_host>(*context_, std::move(config));
         if (auto r = host->start(); !r.has_value()) return fail(fmt::format("{}: {}", p.host_name, r.error()));
@@ -146,6 +148,7 @@ core::result<std::monostate, std::string> world::start() {
         auto config = s.config;
         config.listen = {host_address(smtp_octet, i), port_for(25)};
         config.tls.identity = identity(s.host_name);
+        config.tls.by_sni.emplace(s.host_name, config.tls.identity);
         targets.emplace(s.host_name, config.listen.address);
         auto host = std::make_unique<mocks::smtp_receiver>(*context_, std::move(config));
         if (auto r = host->start(); !r.has_value()) return fail(fmt::format("{}: {}", s.host_name, r.error()));

@@ -159,10 +159,88 @@ void read_profiles(const toml::table& t, const std::string& file, input_errors& 
         if (auto v = read_enum(r, "tls", tls_names, true)) p.tls = *v;
         if (auto v = read_enum(r, "dane", dane_names)) p.dane = *v;
         if (auto v = r.boolean("mta_sts")) p.mta_sts = *v;
+        if (auto v = r.text("proxy")) out.engine.profile_proxies[lower(key)] = lower(*v);
         r.finish();
         if (auto finding = check.add(key, p))
             parent.error(key, fmt::format("expected \"default\", a domain or \".domain\": {}", finding->rule));
         out.profiles.emplace(key, p);
+    }
+}
+
+// ---- [engine] and [route."<domain>"] ------------------------------------------------------
+
+void read_engine(table_reader& top, engine_spec& out) {
+    const auto* t = top.table("engine");
+    if (t == nullptr) return;
+    table_reader r(*t, "engine", top.file(), top.errors());
+    if (auto v = read_enum<log::level>(r, "log_level", {{"info", log::level::info}, {"debug", log::level::debug}}))
+        out.log_level = *v;
+    if (auto v = read_enum<tls::route_semantics>(r, "route_mode",
+                                                 {{"gateway", tls::route_semantics::gateway_bypass},
+                                                  {"smart-host", tls::route_semantics::rfc8461_smart_host}}))
+        out.route_mode = *v;
+    if (auto v = r.text("proxy")) out.proxy = lower(*v);
+    if (auto v = r.duration("queue_lifetime")) out.queue_lifetime = *v;
+    if (r.has("retry")) {
+        if (const auto* a = r.array("retry")) {
+            std::size_t i = 0;
+            for (const auto& item : *a) {
+                const auto* text = item.as_string();
+                const auto d = text != nullptr ? parse_duration(text->get(), false) : std::nullopt;
+                if (!d || d->count() <= 0) {
+                    r.error("retry", fmt::format("expected item {} to be a positive duration such as \"5m\"", i));
+                    break;
+                }
+                out.retry_delays.push_back(*d);
+                ++i;
+            }
+        }
+    }
+    if (auto v = r.integer("concurrency", 1, 10'000)) out.concurrency = static_cast<std::size_t>(*v);
+    if (auto v = read_enum<mtasts::txt_error_handling>(r, "txt_temp_error",
+                                                       {{"proceed", mtasts::txt_error_handling::proceed},
+                                                        {"defer", mtasts::txt_error_handling::defer}}))
+        out.txt_temp_error = *v;
+    r.finish();
+}
+
+void read_routes(table_reader& top, engine_spec& out) {
+    const auto* t = top.table("route");
+    if (t == nullptr) return;
+    table_reader parent(*t, "route", top.file(), top.errors());
+    for (const auto& entry : *t) {
+        const std::string key(entry.first.str());
+        const auto* rt = parent.table(key);
+        if (rt == nullptr) continue;
+        table_reader r(*rt, parent.key_path(key), top.file(), top.errors());
+        route_spec route;
+        route.domain = lower(key);
+        if (auto hosts = r.text_list("hosts", true)) {
+            for (const auto& h : *hosts) {
+                route_spec::hop hop;
+                const auto colon = h.rfind(':');
+                hop.host = lower(h.substr(0, colon));
+                if (colon != std::string::npos) {
+                    unsigned port = 0;
+                    const auto* b = h.data() + colon + 1;
+                    const auto* e = h.data() + h.size();
+                    const auto [p, ec] = std::from_chars(b, e, port);
+                    if (ec != std::errc() || p != e || port == 0 || port > 65535) {
+                        r.error("hosts", fmt::format("expected \"host\" or \"host:port\" with a port 1-65535, got \"{}\"", h));
+                        continue;
+                    }
+                    hop.port = static_cast<std::uint16_t>(port);
+                }
+                if (hop.host.empty()) {
+                    r.error("hosts", "expected a non-empty host name");
+                    continue;
+                }
+                route.hops.push_back(std::move(hop));
+            }
+            if (hosts->empty()) r.error("hosts", "expected at least one host");
+        }
+        r.finish();
+        out.routes.push_back(std::move(route));
     }
 }
 
@@ -572,7 +650,8 @@ void for_each_table(const toml::table& root, std::string_view key, const std::st
 }  // namespace
 
 const std::vector<std::string_view>& world_top_level_keys() {
-    static const std::vector<std::string_view> keys = {"world", "profile", "dns", "policy_host", "smtp", "proxy"};
+    static const std::vector<std::string_view> keys = {"world", "profile", "dns", "policy_host", "smtp", "proxy",
+                                                         "engine", "route"};
     return keys;
 }
 
@@ -585,6 +664,11 @@ world_spec read_world(const toml::table& root, const std::string& file, input_er
     {
         table_reader top(root, "", file, errors);
         if (const auto* profiles = top.table("profile")) read_profiles(*profiles, file, errors, w);
+    }
+    {
+        table_reader top(root, "", file, errors);
+        read_engine(top, w.engine);
+        read_routes(top, w.engine);
     }
     for_each_table(root, "policy_host", file, errors, [&](table_reader& parent, const std::string& k, const toml::table& t) {
         w.policy_hosts.push_back(read_policy_host(parent, k, t, start));
@@ -619,6 +703,17 @@ world_spec read_world(const toml::table& root, const std::string& file, input_er
             }
         }
     }
+    // Proxies named by the engine settings must exist.
+    auto proxy_known = [&](const std::string& name) {
+        return std::any_of(w.proxies.begin(), w.proxies.end(), [&](const proxy_spec& p) { return p.host_name == name; });
+    };
+    if (!w.engine.proxy.empty() && !proxy_known(w.engine.proxy))
+        errors.push_back({file, 0, 0, "engine.proxy",
+                          fmt::format("expected the name of a [proxy] host, got \"{}\"", w.engine.proxy)});
+    for (const auto& [profile_key, name] : w.engine.profile_proxies)
+        if (!proxy_known(name))
+            errors.push_back({file, 0, 0, fmt::format("profile.\"{}\".proxy", profile_key),
+                              fmt::format("expected the name of a [proxy] host, got \"{}\"", name)});
     // The zone must build (RFC 1034 §3.6.2: a CNAME owner owns nothing else, one CNAME).
     if (errors.size() == errors_before) {
         mocks::zone_data data;
@@ -650,7 +745,7 @@ core::result<world_spec, input_errors> load_world_text(std::string_view text, co
     for (const auto& [k, v] : root) {
         if (std::find(known.begin(), known.end(), k.str()) == known.end())
             errors.push_back({file, line_of(v), static_cast<std::size_t>(v.source().begin.column), std::string(k.str()),
-                              "unknown key; expected world, profile, dns, policy_host, smtp or proxy"});
+                              "unknown key; expected world, profile, dns, policy_host, smtp, proxy, engine or route"});
     }
     if (!errors.empty()) {
         std::stable_sort(errors.begin(), errors.end(),

@@ -15,7 +15,10 @@
 #pragma once
 
 #include "engine/core/time.hpp"
+#include "engine/log/mail_log.hpp"
+#include "engine/mtasts/policy_cache.hpp"
 #include "engine/tls/profile.hpp"
+#include "engine/tls/requirement.hpp"
 #include "mocks/certs/leaf_spec.hpp"
 #include "mocks/certs/tlsa.hpp"
 #include "mocks/dns/fault.hpp"
@@ -78,6 +81,31 @@ struct proxy_spec {
     mocks::connect_proxy_config config;  // listen, targets and interception_ca at assembly
 };
 
+// An SMTP route (seg-behaviour.md): mail for `domain` goes to these hosts, in order.
+struct route_spec {
+    std::string domain;  // lower-case recipient domain
+    struct hop {
+        std::string host;  // a name the world's DNS resolves, or an address
+        std::uint16_t port = 25;
+    };
+    std::vector<hop> hops;
+};
+
+// How the engine under test is configured for this world (`[engine]`, `proxy` keys of
+// profiles, `[route]`): plain data; sim/world/engine_setup.hpp turns it into the engine's
+// configuration once the world has addresses.
+struct engine_spec {
+    log::level log_level = log::level::info;
+    tls::route_semantics route_mode = tls::route_semantics::gateway_bypass;
+    std::string proxy;  // the [proxy] host every policy fetch goes through; empty: direct
+    std::map<std::string, std::string> profile_proxies;  // profile key → [proxy] host
+    std::vector<route_spec> routes;
+    std::optional<core::duration> queue_lifetime;
+    std::vector<core::duration> retry_delays;  // empty: the engine's defaults
+    std::optional<std::size_t> concurrency;
+    mtasts::txt_error_handling txt_temp_error = mtasts::txt_error_handling::proceed;
+};
+
 struct world_spec {
     std::string file;  // where it was read from, for messages
     world_settings settings;
@@ -87,6 +115,7 @@ struct world_spec {
     std::vector<policy_host_spec> policy_hosts;  // in file order (TOML tables are sorted by key)
     std::vector<smtp_host_spec> smtp_hosts;
     std::vector<proxy_spec> proxies;
+    engine_spec engine;
 
     // The host presenting a certificate, by lower-case name: an SMTP host or a policy host.
     const mocks::leaf_spec* certificate_of(const std::string& host) const;

@@ -192,4 +192,60 @@ BOOST_AUTO_TEST_CASE(broken_toml_is_reported_with_its_position) {
     BOOST_TEST(errors[0].message.find("valid TOML") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(engine_settings_routes_and_profile_proxies_are_read) {
+    auto r = load_world_text(R"(
+[engine]
+log_level = "debug"
+proxy = "proxy.test"
+route_mode = "smart-host"
+queue_lifetime = "2d"
+retry = ["30s", "10m"]
+concurrency = 3
+txt_temp_error = "defer"
+
+[profile."example.test"]
+tls = "required"
+mta_sts = true
+proxy = "proxy.test"
+
+[route."Routed.test"]
+hosts = ["relay.test", "relay2.test:2525"]
+
+[proxy."proxy.test"]
+)",
+                             "w.toml");
+    BOOST_TEST_REQUIRE(r.has_value(), (r.has_value() ? "" : r.error().front().to_string()));
+    const auto& e = r.value().engine;
+    BOOST_TEST((e.log_level == sts::log::level::debug));
+    BOOST_TEST(e.proxy == "proxy.test");
+    BOOST_TEST((e.route_mode == sts::tls::route_semantics::rfc8461_smart_host));
+    BOOST_TEST((e.queue_lifetime == std::optional<sts::core::duration>(48h)));
+    BOOST_TEST_REQUIRE(e.retry_delays.size() == 2u);
+    BOOST_TEST((e.retry_delays[1] == sts::core::duration(10min)));
+    BOOST_TEST((e.concurrency == std::optional<std::size_t>(3)));
+    BOOST_TEST((e.txt_temp_error == sts::mtasts::txt_error_handling::defer));
+    BOOST_TEST(e.profile_proxies.at("example.test") == "proxy.test");
+    BOOST_TEST_REQUIRE(e.routes.size() == 1u);
+    BOOST_TEST(e.routes[0].domain == "routed.test");
+    BOOST_TEST_REQUIRE(e.routes[0].hops.size() == 2u);
+    BOOST_TEST(e.routes[0].hops[0].port == 25u);
+    BOOST_TEST(e.routes[0].hops[1].host == "relay2.test");
+    BOOST_TEST(e.routes[0].hops[1].port == 2525u);
+}
+
+BOOST_AUTO_TEST_CASE(a_proxy_that_is_not_a_proxy_host_is_an_error) {
+    expect_one_error("[engine]\nproxy = \"nowhere.test\"\n", 0, "engine.proxy", "[proxy] host");
+    expect_one_error("[profile.default]\ntls = \"preferred\"\nproxy = \"nowhere.test\"\n", 0,
+                     "profile.\"default\".proxy", "[proxy] host");
+}
+
+BOOST_AUTO_TEST_CASE(a_route_hop_with_a_bad_port_is_an_error) {
+    expect_one_error("[route.\"a.test\"]\nhosts = [\"relay.test:0\"]\n", 2, "route.\"a.test\".hosts", "port 1-65535");
+    expect_one_error("[route.\"a.test\"]\nhosts = []\n", 2, "route.\"a.test\".hosts", "at least one host");
+}
+
+BOOST_AUTO_TEST_CASE(an_engine_retry_that_is_not_a_duration_is_an_error) {
+    expect_one_error("[engine]\nretry = [\"soon\"]\n", 2, "engine.retry", "positive duration");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
