@@ -14,6 +14,7 @@
 #include "engine/core/peer_text.hpp"
 #include "engine/delivery/destination_planner.hpp"
 #include "engine/delivery/dsn.hpp"
+#include "engine/delivery/policy_refresher.hpp"
 #include "engine/delivery/queue.hpp"
 #include "engine/delivery/retry_schedule.hpp"
 #include "engine/dns/stub_resolver.hpp"
@@ -117,6 +118,7 @@ struct engine::impl : std::enable_shared_from_this<engine::impl> {
     std::unique_ptr<dns::resolver> recheck_resolver;
     std::unique_ptr<mtasts::policy_fetcher> fetcher;
     std::unique_ptr<destination_planner> planner;
+    std::unique_ptr<policy_refresher> refresher;
     std::vector<tlsrpt_record> tlsrpt;
     std::vector<message> dsns;
     std::optional<net::timer_id> wake_timer;
@@ -268,6 +270,7 @@ void engine::impl::pump() {
     }
     check_conservation(false);
     arm_wake();
+    if (refresher) refresher->kick();
 }
 
 void engine::impl::arm_wake() {
@@ -309,6 +312,8 @@ void engine::impl::start_job(const std::shared_ptr<job_run>& run) {
 void engine::impl::on_plan(const std::shared_ptr<job_run>& run, destination_plan plan) {
     run->plan = std::move(plan);
     const destination_plan& p = run->plan;
+    // The plan may have stored a freshly fetched policy: its proactive refresh is due later.
+    if (refresher) refresher->kick();
     // RFC 8461 §6 [STS-RPT-01]: the policy could not be obtained; one record per attempt.
     if (p.policy_failure) {
         const auto c = tlsrpt::classify(*p.policy_failure);
@@ -807,6 +812,32 @@ core::result<std::unique_ptr<engine>, std::string> engine::create(engine_config 
     };
     state->planner = std::make_unique<destination_planner>(*state->resolver, *state->fetcher, state->cache, state->log,
                                                             ports.clock, std::move(pc));
+    refresh_hooks hooks;
+    hooks.proxy_for = [raw = state.get()](std::string_view domain) -> std::optional<net::endpoint> {
+        const auto match = raw->config.profiles.find(domain);
+        const auto it = raw->config.profile_policy_proxy.find(match.entry);
+        if (it != raw->config.profile_policy_proxy.end()) return it->second;
+        return raw->config.policy_proxy;
+    };
+    // RFC 8461 §6 [STS-RPT-02]: a failed refresh of a cached policy is reported like a
+    // failed fetch at delivery time, with no MX host (nothing was connected to).
+    hooks.on_reported_failure = [raw = state.get()](const std::string& domain, const mtasts::fetch_report& report) {
+        if (!report.reason) return;
+        const auto kind = tlsrpt::classify(*report.reason);
+        if (!kind.result) return;
+        tlsrpt_record r;
+        r.at = raw->now();
+        r.policy_domain = domain;
+        r.policy = kind.policy.value_or(tlsrpt::policy_type::sts);
+        if (const auto cached = raw->cache.find(domain)) r.policy_id = cached->policy_id;
+        r.success = false;
+        r.result = kind.result;
+        r.reason = report.reason;
+        r.detail = std::string(tls::log_wording(*report.reason));
+        raw->tlsrpt.push_back(std::move(r));
+    };
+    state->refresher = std::make_unique<policy_refresher>(state->cache, *state->fetcher, ports.timers, ports.clock,
+                                                          state->log, std::move(hooks));
     return std::unique_ptr<engine>(new engine(std::move(state)));
 }
 
@@ -879,10 +910,20 @@ const std::vector<message>& engine::dsns() const { return impl_->dsns; }
 
 mtasts::policy_cache& engine::cache() { return impl_->cache; }
 
+std::vector<std::string> engine::restore_cache(const std::vector<mtasts::cache_entry>& entries) {
+    std::vector<std::string> refused;
+    for (const auto& entry : entries)
+        if (auto why = impl_->cache.restore(entry))
+            refused.push_back(fmt::format("{}: {}", entry.domain, mtasts::to_string(*why)));
+    if (impl_->refresher) impl_->refresher->kick();
+    return refused;
+}
+
 const engine_config& engine::config() const { return impl_->config; }
 
 void engine::stop() {
     impl_->stopped = true;
+    if (impl_->refresher) impl_->refresher->stop();
     if (impl_->wake_timer) {
         impl_->ports.timers.cancel(*impl_->wake_timer);
         impl_->wake_timer.reset();

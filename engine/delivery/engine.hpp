@@ -136,6 +136,9 @@ public:
     const std::vector<message>& dsns() const;
 
     mtasts::policy_cache& cache();
+    // Puts back entries of a persisted cache (a restart) and plans their proactive
+    // refreshes; returns one message per entry the cache refused.
+    std::vector<std::string> restore_cache(const std::vector<mtasts::cache_entry>& entries);
     const engine_config& config() const;
 
     // Stops the retry timer and makes every later event of a running lookup or session a

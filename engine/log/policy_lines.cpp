@@ -53,6 +53,23 @@ std::string fetching_policy(std::string_view domain) {
     return fmt::format("Fetching MTA-STS policy for domain({})", q(domain));
 }
 
+std::string refreshing_policy(std::string_view domain) {
+    return fmt::format("Refreshing MTA-STS policy for domain({})", q(domain));
+}
+
+std::string refreshed_policy(std::string_view domain, std::string_view mode, std::uint64_t max_age_seconds) {
+    return fmt::format("Refreshed MTA-STS policy for domain({}) mode {} max_age {}", q(domain), mode, max_age_seconds);
+}
+
+std::string refresh_failed(std::string_view domain, std::string_view detail) {
+    return fmt::format("Refresh of MTA-STS policy for domain({}) failed: {}", q(domain), q(detail));
+}
+
+std::string refresh_alert(std::string_view domain, unsigned failures) {
+    return fmt::format("MTA-STS policy for the domain ({}) could not be refreshed {} times in a row", q(domain),
+                       failures);
+}
+
 std::string fetching_policy_via_proxy() { return "Requesting MTA-STS policy fetch via proxy"; }
 
 std::string policy_fetch_connection_timeout(std::string_view domain) {

@@ -27,6 +27,7 @@
 #include "engine/tls/requirement.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,15 @@ std::string fetching_policy_via_proxy();
 std::string policy_fetch_connection_timeout(std::string_view domain);
 // Info: `Encountered failure while fetching MTA-STS policy for domain(<domain>)`
 std::string policy_fetch_failed(std::string_view domain);
+// Proactive refresh (RFC 8461 §5.1 / §10.2, STS-CACHE-07..09), ours:
+// Debug: `Refreshing MTA-STS policy for domain(<domain>)`
+std::string refreshing_policy(std::string_view domain);
+// Debug: `Refreshed MTA-STS policy for domain(<domain>) mode <mode> max_age <seconds>`
+std::string refreshed_policy(std::string_view domain, std::string_view mode, std::uint64_t max_age_seconds);
+// Info: `Refresh of MTA-STS policy for domain(<domain>) failed: <detail>`
+std::string refresh_failed(std::string_view domain, std::string_view detail);
+// Warning: `MTA-STS policy for the domain (<domain>) could not be refreshed <n> times in a row`
+std::string refresh_alert(std::string_view domain, unsigned failures);
 // Debug: `DNS query: Q(<name>, '<TYPE>')`: a lookup starts.
 std::string dns_query(std::string_view name, dns::rr_type type);
 // Debug: `DNS query: QN(<name>, '<TYPE>', 'recursive_nameserver0.parent')`: the question

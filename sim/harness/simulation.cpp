@@ -77,9 +77,8 @@ core::result<std::monostate, std::string> simulation::make_engine(const std::vec
                                          delivery::engine_ports{rt.context(), rt.network(), rt.timer_service(), rt.time(), log_});
     if (!made.has_value()) return core::failure(made.error());
     engine_ = std::move(made).value();
-    for (const auto& entry : restored)
-        if (auto refused = engine_->cache().restore(entry))
-            return core::failure(fmt::format("cache entry for {} refused: {}", entry.domain, mtasts::to_string(*refused)));
+    if (const auto refused = engine_->restore_cache(restored); !refused.empty())
+        return core::failure(fmt::format("cache entry refused: {}", refused.front()));
     return std::monostate{};
 }
 
