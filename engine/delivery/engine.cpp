@@ -34,6 +34,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
 #include <variant>
 
 namespace sts::delivery {
@@ -123,6 +124,7 @@ struct engine::impl : std::enable_shared_from_this<engine::impl> {
     std::vector<message> dsns;
     std::optional<net::timer_id> wake_timer;
     core::time_point wake_at{};
+    std::set<std::uint64_t> finished_logged;  // MIDs whose `Message finished` line is written
     bool stopped = false;
 
     class session_log;
@@ -226,10 +228,11 @@ public:
         if (verdict.what == tls::next_step::deliver_and_report && verdict.failure)
             self->log.info(log::tls_verify_error_not_enforced(dcid_, tls::log_wording(*verdict.failure)));
         // The policy line follows TLS success when an enforce or testing policy governed the
-        // host and the session met it (log-format.md, successful first delivery).
+        // host and the session met it (log-format.md, successful first delivery); not when
+        // usable TLSA took precedence and MTA-STS was skipped for the host (seg-behaviour).
         const bool policy_met = (host_.sts == tls::sts_outcome::enforce_mx_match ||
                                  host_.sts == tls::sts_outcome::testing_mx_match) &&
-                                !verdict.reported;
+                                host_.requirement.report_policy == tlsrpt::policy_type::sts && !verdict.reported;
         if (policy_met) self->log.info(log::policy_successful(self->policy_domain(run_->plan)));
     }
 
@@ -510,6 +513,12 @@ void engine::impl::on_session(const std::shared_ptr<job_run>& run, session_log& 
                    h.requirement.report_policy,
                    result.tls.failure_detail.empty() ? std::string(tls::log_wording(*verdict.reported))
                                                      : core::quote_peer_text(result.tls.failure_detail));
+        } else if (const auto known = h.requirement.report_result()) {
+            // A host used although its failure was known before connecting: an MX a testing
+            // policy does not list (RFC 8461 §5(2) [STS-APPLY-12]). That failure is the
+            // session's, reported once (docs/tls-decision.md row 10, A17), never a success.
+            record(p, h.mx_host, h.address, false, h.requirement.report_reason, known, h.requirement.report_policy,
+                   reason_words(h.requirement.report_reason, ""));
         } else if (result.tls.attempted && result.tls.facts.starttls == tls::starttls_result::established &&
                    verdict.what != tls::next_step::refuse) {
             record(p, h.mx_host, h.address, true, std::nullopt, std::nullopt, h.requirement.report_policy, "");
@@ -738,7 +747,9 @@ void engine::impl::finish_job(const std::shared_ptr<job_run>& run) {
 }
 
 void engine::impl::message_maybe_finished(std::uint64_t mid) {
-    if (jobs.finished(mid)) log.info(log::message_finished(mid));
+    // Both a bounce and a session's results can complete a message; the line is its
+    // end, written once.
+    if (jobs.finished(mid) && finished_logged.insert(mid).second) log.info(log::message_finished(mid));
 }
 
 void engine::impl::check_conservation(bool recount) {
@@ -795,6 +806,7 @@ core::result<std::unique_ptr<engine>, std::string> engine::create(engine_config 
 
     mtasts::https_policy_fetcher_config fc;
     fc.source_address = state->config.interface_address;
+    fc.port = state->config.policy_port;
     state->fetcher = std::make_unique<mtasts::https_policy_fetcher>(ports.io, ports.network, ports.timers, ports.clock,
                                                                     *state->resolver, *state->tls, fc);
 

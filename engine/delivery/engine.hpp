@@ -69,6 +69,7 @@ struct engine_config {
     std::string interface_address = "10.0.0.1";
     std::string ehlo_name = "gateway.sim.test";
     std::uint16_t smtp_port = 25;  // the port MX hosts are contacted on
+    std::uint16_t policy_port = 443;  // the port policy hosts are contacted on (RFC 8461 §3.3)
     log::level log_level = log::level::info;
     // Retries after a transient failure: the delay before each retry in turn, the last one
     // repeating; the message bounces once it has been queued for queue_lifetime.

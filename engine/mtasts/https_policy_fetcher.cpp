@@ -52,9 +52,6 @@ using tls_stream = asio::ssl::stream<net::asio_stream>;
 
 // RFC 8461 §3.3 [STS-FETCH-02]: the one resource a policy lives at.
 constexpr std::string_view well_known_path = "/.well-known/mta-sts.txt";
-// RFC 8461 §3.3 [STS-FETCH-02]: HTTPS on its default port, never plain HTTP.
-constexpr std::uint16_t https_port = 443;
-
 struct ports {
     net::network* network;
     net::timer_service* timers;
@@ -279,7 +276,7 @@ private:
         const std::size_t tries = std::min(addresses.size(), core::limits::policy_host_addresses_tried_max);
         boost::system::error_code ec;
         for (std::size_t i = 0; i < tries; ++i) {
-            const net::endpoint remote{addresses[i], https_port};
+            const net::endpoint remote{addresses[i], p_.config.port};
             bool timed_out = false;
             auto stream = co_await connect(remote, timed_out, ec);
             if (stream) co_return stream;
@@ -299,7 +296,7 @@ private:
     // proxy resolves the name itself, as it would for any HTTPS client behind it.
     asio::awaitable<bool> open_tunnel(net::asio_stream& plain, beast::flat_buffer& buffer,
                                       const net::deadline_guard& guard) {
-        const std::string authority = fmt::format("{}:{}", host_, https_port);
+        const std::string authority = fmt::format("{}:{}", host_, p_.config.port);
         http::request<http::empty_body> connect_request{http::verb::connect, authority, 11};
         connect_request.set(http::field::host, authority);
         boost::system::error_code ec;

@@ -55,6 +55,10 @@ namespace sts::mtasts {
 struct https_policy_fetcher_config {
     // The interface connections leave from (network::async_connect).
     std::string source_address;
+    // RFC 8461 §3.3 [STS-FETCH-02]: HTTPS on its default port. Only a world whose hosts
+    // listen at an offset (loopback with a port base) sets another; the CONNECT target
+    // through a proxy carries the same port.
+    std::uint16_t port = 443;
     // RFC 8461 §3.3 suggests a one-minute timeout for the whole fetch [STS-FETCH-13].
     core::duration timeout = core::limits::policy_fetch_timeout;
     // RFC 8461 §3.3 suggests a 64 KB cap on the body [STS-FETCH-14].

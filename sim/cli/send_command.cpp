@@ -2,16 +2,23 @@
 // mail log it wrote and what became of each recipient.
 //
 //   mtasts-sim send WORLD.toml --from A --to B [--to C ...] [--data FILE] [--log-level L]
-//                   [--run-for DURATION] [--loopback [--port-base N]]
+//                   [--run-for DURATION] [--loopback [--port-base N]] [--cache-file FILE]
 //       brings the world up (on the simulated network, or on loopback) and sends through
 //       it, with the profiles, routes and engine settings of the world file;
 //   mtasts-sim send --nameserver ADDR:PORT --trust-store CA.pem --from A --to B
-//                   [--config FILE] [--interface ADDR] [--smtp-port N] [--proxy ADDR:PORT]
-//                   [--start TIME] [--log-level L] [--wait DURATION]
+//                   [--config FILE] [--interface ADDR] [--smtp-port N] [--policy-port N]
+//                   [--proxy ADDR:PORT] [--start TIME] [--log-level L] [--wait DURATION] [--cache-file FILE]
 //       sends over the real loopback network to a world someone else runs (for example
 //       `mtasts-sim serve --port-base N`), with the profiles, routes and engine settings of
 //       --config (a world file whose hosts are ignored) and virtual time counted from the
 //       world's start, so its certificates are judged as the world means them.
+//
+// --cache-file keeps the engine's policy cache between runs, as a gateway's disk does:
+// its entries are restored into the engine before the message is submitted, and the cache
+// replaces the file (atomically, sim/persistence/cache_store.hpp) after the run, so a
+// later send still enforces a policy whose host has gone (RFC 8461 §10.2). A missing file
+// is an empty cache; damaged entries are reported and left out; a file that is not a
+// cache file at all is refused and never overwritten.
 //
 // Exit status: 0 every recipient delivered; 1 a recipient bounced or is still queued;
 // 2 usage error or unreadable input.
@@ -21,6 +28,7 @@
 #include "engine/mtasts/cache_file.hpp"
 #include "sim/harness/simulation.hpp"
 #include "sim/network/socket_network.hpp"
+#include "sim/persistence/cache_store.hpp"
 #include "sim/toml/table_reader.hpp"
 #include "sim/world/world_loader.hpp"
 
@@ -41,9 +49,11 @@ namespace {
 constexpr std::string_view send_usage =
     "usage: mtasts-sim send WORLD.toml --from ADDR --to ADDR [--to ADDR ...] [--data FILE]\n"
     "                       [--log-level info|debug] [--run-for DURATION] [--loopback [--port-base N]]\n"
+    "                       [--cache-file FILE]\n"
     "       mtasts-sim send --nameserver ADDR:PORT --trust-store CA.pem --from ADDR --to ADDR\n"
-    "                       [--config WORLD.toml] [--interface ADDR] [--smtp-port N]\n"
-    "                       [--proxy ADDR:PORT] [--start TIME] [--log-level info|debug] [--wait DURATION]\n";
+    "                       [--config WORLD.toml] [--interface ADDR] [--smtp-port N] [--policy-port N]\n"
+    "                       [--proxy ADDR:PORT] [--start TIME] [--log-level info|debug] [--wait DURATION]\n"
+    "                       [--cache-file FILE]\n";
 
 struct send_options {
     std::string world_file;
@@ -51,6 +61,7 @@ struct send_options {
     std::string from;
     std::vector<std::string> to;
     std::string data_file;
+    std::string cache_file;  // empty: the cache lives only for this run
     std::optional<log::level> log_level;
     core::duration run_for = std::chrono::hours(24 * 5);
     bool loopback = false;
@@ -60,6 +71,7 @@ struct send_options {
     std::string trust_store;
     std::string interface_address = "127.0.0.1";
     std::optional<std::uint16_t> smtp_port;
+    std::optional<std::uint16_t> policy_port;
     std::optional<net::endpoint> proxy;
     std::optional<core::time_point> start;
     core::duration wait = std::chrono::seconds(120);
@@ -97,6 +109,9 @@ std::optional<send_options> parse(arguments args, std::ostream& err) {
                 o.to.push_back(v);
             } else if (a == "--data") {
                 o.data_file = v;
+            } else if (a == "--cache-file") {
+                if (v.empty()) return fail("--cache-file expects a file name");
+                o.cache_file = v;
             } else if (a == "--config") {
                 o.config_file = v;
             } else if (a == "--log-level") {
@@ -107,13 +122,17 @@ std::optional<send_options> parse(arguments args, std::ostream& err) {
                 const auto d = parse_duration(v, false);
                 if (!d || d->count() <= 0) return fail(a + " expects a duration such as 90s or 5d");
                 (a == "--run-for" ? o.run_for : o.wait) = *d;
-            } else if (a == "--port-base" || a == "--smtp-port") {
+            } else if (a == "--port-base" || a == "--smtp-port" || a == "--policy-port") {
                 unsigned n = 0;
                 const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-                if (ec != std::errc() || p != v.data() + v.size() || n == 0 || n > 65535 - 3128)
+                // A port base leaves room for the highest well-known port (the proxy's 3128).
+                const unsigned highest = a == "--port-base" ? 65535 - 3128 : 65535;
+                if (ec != std::errc() || p != v.data() + v.size() || n == 0 || n > highest)
                     return fail(a + " expects a port number");
-                if (a == "--port-base") o.port_base = static_cast<std::uint16_t>(n);
-                else o.smtp_port = static_cast<std::uint16_t>(n);
+                const auto port = static_cast<std::uint16_t>(n);
+                if (a == "--port-base") o.port_base = port;
+                else if (a == "--smtp-port") o.smtp_port = port;
+                else o.policy_port = port;
             } else if (a == "--nameserver" || a == "--proxy") {
                 auto at = parse_endpoint(v);
                 if (!at) return fail(a + " expects ADDRESS:PORT");
@@ -183,6 +202,52 @@ int report(const delivery::engine& engine, const std::vector<std::string>& lines
     return status;
 }
 
+// "line 3, column 7: <rule> [<ID>]", leaving out what is unknown (0).
+std::string describe(const core::finding& f) {
+    std::string where;
+    if (f.line != 0) where = fmt::format("line {}", f.line);
+    if (f.column != 0) where += fmt::format("{}column {}", where.empty() ? "" : ", ", f.column);
+    std::string text = where.empty() ? std::string() : where + ": ";
+    text += fmt::format("{} [{}]", f.rule, f.requirement);
+    if (!f.detail.empty()) text += fmt::format(" (in \"{}\")", f.detail);
+    return text;
+}
+
+// Restores --cache-file into the engine's cache before anything is submitted. Returns
+// false (after saying why) when the file cannot be read or is not a cache file; damaged
+// entries are only warned about, as a restarting gateway would carry on without them.
+bool restore_cache(const send_options& o, delivery::engine& engine, std::ostream& err) {
+    if (o.cache_file.empty()) return true;
+    const cache_store store(o.cache_file);
+    auto loaded = store.load();
+    if (!loaded.has_value()) {
+        err << "mtasts-sim send: " << loaded.error().message() << '\n';
+        return false;
+    }
+    const auto& contents = loaded.value();
+    for (const auto& f : contents.findings)
+        err << fmt::format("mtasts-sim send: {}: {}{}\n", o.cache_file, contents.recognised ? "warning: " : "",
+                           describe(f));
+    // Not a cache file at all: it may be another program's data, so it is neither used
+    // nor, later, overwritten.
+    if (!contents.recognised) return false;
+    for (const auto& f : restore_into(engine.cache(), contents))
+        err << fmt::format("mtasts-sim send: {}: warning: {}\n", o.cache_file, describe(f));
+    return true;
+}
+
+// Saves the engine's cache to --cache-file after the run; a failure turns a success
+// into exit status 1, since the next run would not find what this one learnt.
+int save_cache(const send_options& o, delivery::engine& engine, int status, std::ostream& err) {
+    if (o.cache_file.empty()) return status;
+    const cache_store store(o.cache_file);
+    if (auto error = store.save(engine.cache().entries())) {
+        err << "mtasts-sim send: " << error->message() << '\n';
+        return status == exit_status::ok ? exit_status::failed : status;
+    }
+    return status;
+}
+
 int send_in_world(const send_options& o, std::string data, streams io) {
     auto spec = load_world_file(o.world_file);
     if (!spec.has_value()) {
@@ -199,9 +264,11 @@ int send_in_world(const send_options& o, std::string data, streams io) {
         return exit_status::failed;
     }
     auto& s = *sim.value();
+    if (!restore_cache(o, s.engine(), io.err)) return exit_status::usage;
     s.submit(make_message(o, std::move(data)));
     s.run_for(o.loopback ? std::min<core::duration>(o.run_for, o.wait) : o.run_for);
-    return report(s.engine(), s.log_lines(), io.out);
+    const int status = report(s.engine(), s.log_lines(), io.out);
+    return save_cache(o, s.engine(), status, io.err);
 }
 
 int send_external(const send_options& o, std::string data, streams io) {
@@ -232,6 +299,7 @@ int send_external(const send_options& o, std::string data, streams io) {
     c.policy_proxy = o.proxy;
     c.interface_address = o.interface_address;
     if (o.smtp_port) c.smtp_port = *o.smtp_port;
+    if (o.policy_port) c.policy_port = *o.policy_port;
     c.log_level = o.log_level.value_or(config.engine.log_level);
     c.seed = config.settings.seed;
 
@@ -246,6 +314,7 @@ int send_external(const send_options& o, std::string data, streams io) {
         return exit_status::usage;
     }
     auto& engine = *made.value();
+    if (!restore_cache(o, engine, io.err)) return exit_status::usage;
     engine.submit(make_message(o, std::move(data)));
     const auto deadline = std::chrono::steady_clock::now() + o.wait;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -254,7 +323,8 @@ int send_external(const send_options& o, std::string data, streams io) {
     }
     engine.stop();
     context.poll();
-    return report(engine, sink.lines(), io.out);
+    const int status = report(engine, sink.lines(), io.out);
+    return save_cache(o, engine, status, io.err);
 }
 
 }  // namespace

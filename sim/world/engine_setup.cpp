@@ -49,6 +49,9 @@ core::result<delivery::engine_config, std::string> engine_config_for(const world
     // Every SMTP host of one world listens on the same port (25, or base + 25 on loopback).
     if (!spec.smtp_hosts.empty())
         if (auto at = w.endpoint_of(spec.smtp_hosts.front().host_name, "smtp")) config.smtp_port = at->port;
+    // ... and every policy host on the same HTTPS port (443, or base + 443).
+    if (!spec.policy_hosts.empty())
+        if (auto at = w.endpoint_of(spec.policy_hosts.front().host_name, "https")) config.policy_port = at->port;
     config.interface_address = gateway_address(address_prefix);
     config.log_level = spec.engine.log_level;
     if (spec.engine.queue_lifetime)

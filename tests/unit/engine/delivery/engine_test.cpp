@@ -397,4 +397,24 @@ BOOST_AUTO_TEST_CASE(two_runs_of_one_world_write_the_same_log_and_records)
     BOOST_TEST(first.second.size() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(a_message_whose_only_recipient_is_refused_at_rcpt_is_finished_once) {
+    harness h(R"(
+[profile.default]
+tls = "preferred"
+[[dns]]
+name = "example.test"
+type = "MX"
+data = "10 mx1.example.test"
+[smtp."mx1.example.test"]
+replies = [{ step = "rcpt", reply = "550 5.1.1 no such user" }]
+)");
+    h.send();
+    h.run_for(1h);
+    const auto t = h.texts();
+    BOOST_TEST(std::count(t.begin(), t.end(), std::string("Message finished MID 1 done")) == 1);
+    BOOST_TEST(h.logged("Bounced: DCID 1 MID 1"));
+    BOOST_TEST(h.engine->counts().bounced == 1u);
+    h.check_conservation();
+}
+
 BOOST_AUTO_TEST_SUITE_END()
