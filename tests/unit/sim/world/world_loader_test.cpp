@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 
 namespace {
@@ -127,9 +128,16 @@ BOOST_AUTO_TEST_CASE(a_complete_world_is_read_into_its_spec) {
     BOOST_TEST((w.proxies[0].config.fault == sts::mocks::proxy_fault::intercept));
 }
 
-BOOST_AUTO_TEST_CASE(the_example_world_loads) {
-    auto r = sts::sim::load_world_file(STS_SOURCE_DIR "/examples/worlds/basic.toml");
-    BOOST_TEST(r.has_value(), (r.has_value() ? "" : r.error().front().to_string()));
+BOOST_AUTO_TEST_CASE(every_example_world_loads) {
+    std::size_t n = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(STS_SOURCE_DIR "/examples/worlds")) {
+        if (entry.path().extension() != ".toml") continue;
+        ++n;
+        auto r = sts::sim::load_world_file(entry.path().string());
+        BOOST_TEST(r.has_value(), entry.path().filename().string() << ": "
+                                                                  << (r.has_value() ? "" : r.error().front().to_string()));
+    }
+    BOOST_TEST(n >= 3u);
 }
 
 BOOST_AUTO_TEST_CASE(a_value_of_the_wrong_type_is_an_error) {
