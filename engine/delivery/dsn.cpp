@@ -1,6 +1,7 @@
 // engine/delivery/dsn.cpp
 #include "engine/delivery/dsn.hpp"
 
+#include "engine/core/calendar.hpp"
 #include "engine/core/limits.hpp"
 
 #include <fmt/format.h>
@@ -47,18 +48,9 @@ std::string original_headers(std::string_view data) {
 }  // namespace
 
 std::string rfc5322_date(core::time_point at) {
-    using namespace std::chrono;
-    static constexpr const char* weekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const auto day = floor<days>(at);
-    const year_month_day ymd{day};
-    const weekday wd{day};
-    const hh_mm_ss hms{floor<seconds>(at - day)};
-    return fmt::format("{}, {} {} {} {:02}:{:02}:{:02} +0000", weekdays[wd.c_encoding()],
-                       static_cast<unsigned>(ymd.day()), months[static_cast<unsigned>(ymd.month()) - 1],
-                       static_cast<int>(ymd.year()), hms.hours().count(), hms.minutes().count(),
-                       hms.seconds().count());
+    const auto t = core::break_down_utc(at);
+    return fmt::format("{}, {} {} {} {:02}:{:02}:{:02} +0000", t.weekday_name, t.day, t.month_name, t.year, t.hour,
+                       t.minute, t.second);
 }
 
 std::optional<message> make_dsn(const dsn_request& request) {

@@ -1,6 +1,8 @@
 // engine/log/mail_log.cpp
 #include "engine/log/mail_log.hpp"
 
+#include "engine/core/calendar.hpp"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -34,18 +36,9 @@ std::string_view to_string(severity s) {
 }
 
 std::string format_timestamp(core::time_point at) {
-    using namespace std::chrono;
-    static constexpr const char* weekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const auto day = floor<days>(at);
-    const year_month_day ymd{day};
-    const weekday wd{day};
-    const hh_mm_ss hms{floor<seconds>(at - day)};
-    return fmt::format("{} {} {:>2} {:02}:{:02}:{:02} {}", weekdays[wd.c_encoding()],
-                       months[static_cast<unsigned>(ymd.month()) - 1], static_cast<unsigned>(ymd.day()),
-                       hms.hours().count(), hms.minutes().count(), hms.seconds().count(),
-                       static_cast<int>(ymd.year()));
+    const auto t = core::break_down_utc(at);
+    return fmt::format("{} {} {:>2} {:02}:{:02}:{:02} {}", t.weekday_name, t.month_name, t.day, t.hour, t.minute,
+                       t.second, t.year);
 }
 
 std::string format_line(const entry& e) { return fmt::format("{} {}: {}", format_timestamp(e.at), to_string(e.sev), e.text); }

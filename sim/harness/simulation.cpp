@@ -59,7 +59,13 @@ core::result<std::unique_ptr<simulation>, std::string> simulation::start(world_s
     return s;
 }
 
+void simulation::checked_log::write(const log::entry& e) {
+    memory_.write(e);
+    if (owner_ != nullptr && owner_->engine_ && !owner_->engine_->counts().conserved()) ++violations_;
+}
+
 simulation::~simulation() {
+    log_.stop_checking();  // the engine must not be asked while it is being torn down
     if (engine_) engine_->stop();
     if (world_) world_->stop();
     // Let aborted handlers run while everything they name is still alive.

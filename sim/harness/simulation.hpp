@@ -16,6 +16,7 @@
 #include "engine/log/mail_log.hpp"
 #include "sim/world/world_spec.hpp"
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -44,8 +45,12 @@ public:
     network_kind kind() const { return options_.network; }
     // The address prefix of the world's hosts: "10" simulated, "127" loopback.
     std::string address_prefix() const;
-    const log::memory_sink& log() const { return log_; }
-    std::vector<std::string> log_lines() const { return log_.lines(); }
+    const log::memory_sink& log() const { return log_.memory(); }
+    std::vector<std::string> log_lines() const { return log_.memory().lines(); }
+    // Lines after which accepted = delivered + bounced + queued did not hold: the engine
+    // writes a line after or between every state change it makes, so this checks the
+    // invariant at every step, not only at the end.
+    std::size_t conservation_violations() const { return log_.violations(); }
     core::time_point now() const;
 
     std::uint64_t submit(delivery::message m);
@@ -65,7 +70,21 @@ private:
     struct runtime;
     std::unique_ptr<runtime> runtime_;
     std::unique_ptr<sim::world> world_;
-    log::memory_sink log_;
+    // Keeps every line and checks conservation on the current engine after each one.
+    class checked_log final : public log::sink {
+    public:
+        explicit checked_log(const simulation& owner) : owner_(&owner) {}
+        void write(const log::entry& e) override;
+        const log::memory_sink& memory() const { return memory_; }
+        std::size_t violations() const { return violations_; }
+        void stop_checking() { owner_ = nullptr; }
+
+    private:
+        const simulation* owner_;
+        log::memory_sink memory_;
+        std::size_t violations_ = 0;
+    };
+    checked_log log_{*this};
     std::unique_ptr<delivery::engine> engine_;
     std::vector<std::unique_ptr<delivery::engine>> stopped_engines_;  // handlers may still name them
 };

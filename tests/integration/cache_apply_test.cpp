@@ -13,7 +13,7 @@
 // question (`occurrence`), and a policy cached under an older id is put in the cache
 // first (policy_cache::restore, as a restart from the cache file would), standing for a
 // fetch made before the TXT record changed.
-#include "tests/integration/policy_world.hpp"
+#include "tests/support/engine_world.hpp"
 
 #include "engine/mtasts/policy.hpp"
 #include "engine/mtasts/policy_cache.hpp"
@@ -28,9 +28,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using sts::log::severity;
-using sts::test::policy_world::run;
-using sts::test::policy_world::toml_string;
-using sts::test::policy_world::world_parts;
+using sts::test::run;
+using sts::test::toml_string;
+using sts::test::world_parts;
 namespace delivery = sts::delivery;
 namespace mtasts = sts::mtasts;
 namespace tlsrpt = sts::tlsrpt;

@@ -13,7 +13,7 @@
 //   otherwise the profile's TLS setting;
 // - TLSA that matches nothing → not delivered, and neither MTA-STS nor clear text rescues
 //   it; a bogus TLSA RRset → the host is never contacted.
-#include "tests/integration/engine_world.hpp"
+#include "tests/support/engine_world.hpp"
 
 #include "tests/support/covers.hpp"
 
@@ -28,7 +28,7 @@
 namespace {
 
 using namespace std::chrono_literals;
-using sts::test::engine_world::run;
+using sts::test::run;
 namespace delivery = sts::delivery;
 namespace tlsrpt = sts::tlsrpt;
 

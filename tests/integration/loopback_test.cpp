@@ -7,7 +7,7 @@
 //
 // Every case has its own port base (services listen at base + 25, 53, 443, 3128) so a
 // socket still in TIME_WAIT from another case never collides.
-#include "tests/integration/engine_world.hpp"
+#include "tests/support/engine_world.hpp"
 
 #include "tests/support/covers.hpp"
 
@@ -19,8 +19,8 @@
 namespace {
 
 using namespace std::chrono_literals;
-using sts::test::engine_world::check_lines;
-using sts::test::engine_world::run;
+using sts::test::check_lines;
+using sts::test::run;
 namespace delivery = sts::delivery;
 namespace sim = sts::sim;
 

@@ -10,7 +10,7 @@
 // out, after which the message goes out without MTA-STS; (c) a hosted domain whose MX
 // certificate names the provider, deferred under Required-Verify and delivered under
 // Required-Verify-Hosted-Domains.
-#include "tests/integration/engine_world.hpp"
+#include "tests/support/engine_world.hpp"
 
 #include "tests/support/covers.hpp"
 
@@ -21,8 +21,8 @@
 namespace {
 
 using namespace std::chrono_literals;
-using sts::test::engine_world::check_lines;
-using sts::test::engine_world::run;
+using sts::test::check_lines;
+using sts::test::run;
 namespace delivery = sts::delivery;
 
 // example.test: one MX (mx1, valid certificate for its name), a `_mta-sts` TXT record and

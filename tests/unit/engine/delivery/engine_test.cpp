@@ -6,12 +6,9 @@
 #include "engine/delivery/engine.hpp"
 
 #include "mocks/transcript.hpp"
-#include "sim/network/sim_network.hpp"
-#include "sim/scheduler.hpp"
-#include "sim/world/world.hpp"
-#include "sim/world/world_loader.hpp"
 
 #include "tests/support/covers.hpp"
+#include "tests/support/engine_world.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -26,106 +23,28 @@ using namespace std::chrono_literals;
 namespace delivery = sts::delivery;
 namespace mocks = sts::mocks;
 
-// Checks the conservation invariant each time the engine writes a line, which is after
-// (or between) every state change it makes.
-class conservation_sink final : public sts::log::sink {
-public:
-    void write(const sts::log::entry& e) override {
-        memory.write(e);
-        if (engine != nullptr && !engine->counts().conserved()) ++violations;
+// The shared harness: the world's mocks and the engine on the simulated network, with the
+// conservation invariant checked after every line the engine writes.
+using harness = sts::test::run;
+
+// `world` with the [engine] settings a case needs: a queue lifetime, a retry schedule
+// (empty: the default) and at most `concurrency` deliveries in flight.
+std::string with_engine(std::string_view world, std::string_view lifetime = "72h",
+                        std::vector<std::string_view> delays = {}, std::size_t concurrency = 10) {
+    std::string t = "[engine]\nqueue_lifetime = \"" + std::string(lifetime) + "\"\nconcurrency = " +
+                    std::to_string(concurrency) + "\n";
+    if (!delays.empty()) {
+        t += "retry = [";
+        for (const auto d : delays) t += "\"" + std::string(d) + "\",";
+        t.back() = ']';
+        t += "\n";
     }
-    sts::log::memory_sink memory;
-    const delivery::engine* engine = nullptr;
-    int violations = 0;
-};
+    return t + std::string(world);
+}
 
-struct harness {
-    sts::sim::scheduler sched{sts::sim::default_world_start};
-    sts::sim::sim_network network{sched};
-    std::unique_ptr<sts::sim::world> world;
-    conservation_sink log;
-    std::unique_ptr<delivery::engine> engine;
-
-    explicit harness(std::string_view text, std::chrono::seconds lifetime = 72h,
-                     std::vector<std::chrono::seconds> delays = {}, std::size_t concurrency = 10) {
-        auto spec = sts::sim::load_world_text(text, "engine_test.toml");
-        BOOST_TEST_REQUIRE(spec.has_value());
-        world = std::make_unique<sts::sim::world>(std::move(spec).value(),
-                                                  sts::sim::world_network{sched.io(), network, sched, sched});
-        auto started = world->start();
-        BOOST_TEST_REQUIRE(started.has_value(), (started.has_value() ? "" : started.error()));
-
-        delivery::engine_config config;
-        for (const auto& [key, profile] : world->spec().profiles) {
-            BOOST_TEST_REQUIRE(!config.profiles.add(key, profile).has_value());
-        }
-        config.nameserver = world->dns_endpoint();
-        config.trust_store_pem = world->trust_store_pem();
-        config.interface_address = "10.0.0.1";
-        config.queue_lifetime = lifetime;
-        if (!delays.empty()) config.retry_delays = std::move(delays);
-        config.concurrent_deliveries_max = concurrency;
-        auto made = delivery::engine::create(std::move(config),
-                                             delivery::engine_ports{sched.io(), network, sched, sched, log});
-        BOOST_TEST_REQUIRE(made.has_value(), (made.has_value() ? "" : made.error()));
-        engine = std::move(made).value();
-        log.engine = engine.get();
-    }
-
-    ~harness() {
-        log.engine = nullptr;
-        if (engine) engine->stop();
-    }
-
-    std::uint64_t send(std::string to = "bob@example.test") {
-        return engine->submit(delivery::message{"alice@sender.test", {std::move(to)},
-                                                "From: alice@sender.test\r\nSubject: hi\r\n\r\nHello.\r\n"});
-    }
-
-    void run_for(sts::core::duration d) { sched.run_until(sched.now() + d); }
-
-    std::vector<std::string> texts() const {
-        std::vector<std::string> out;
-        for (const auto& e : log.memory.entries()) out.push_back(e.text);
-        return out;
-    }
-
-    bool logged(std::string_view needle) const {
-        const auto t = texts();
-        return std::any_of(t.begin(), t.end(), [&](const std::string& s) { return s.find(needle) != std::string::npos; });
-    }
-
-    // The index of the first line containing `needle` at or after `from`, or npos.
-    std::size_t find_line(std::string_view needle, std::size_t from = 0) const {
-        const auto t = texts();
-        for (std::size_t i = from; i < t.size(); ++i)
-            if (t[i].find(needle) != std::string::npos) return i;
-        return std::string::npos;
-    }
-
-    // SMTP commands the named MX received.
-    std::vector<std::string> commands_at(std::string_view host) const {
-        std::vector<std::string> out;
-        for (const auto& e : world->transcript().entries())
-            if (e.host == host && e.kind == mocks::transcript_kind::smtp_command) out.push_back(e.text);
-        return out;
-    }
-
-    std::size_t txt_queries() const {
-        std::size_t n = 0;
-        for (const auto& e : world->transcript().entries())
-            if (e.kind == mocks::transcript_kind::dns_query && e.text.find("_mta-sts.example.test") != std::string::npos)
-                ++n;
-        return n;
-    }
-
-    void check_conservation() const {
-        BOOST_TEST(engine->counts().conserved());
-        BOOST_TEST(log.violations == 0);
-        BOOST_TEST(!logged("conservation violated"));
-        for (const auto& e : log.memory.entries()) BOOST_TEST((e.sev != sts::log::severity::critical), e.text);
-    }
-};
+std::vector<std::string> commands_at(const harness& h, std::string_view host) {
+    return h.transcript_of(host, mocks::transcript_kind::smtp_command);
+}
 
 bool has_mail_command(const std::vector<std::string>& commands) {
     return std::any_of(commands.begin(), commands.end(), [](const std::string& c) {
@@ -217,21 +136,21 @@ BOOST_AUTO_TEST_SUITE(delivery_engine)
 BOOST_AUTO_TEST_CASE(a_message_is_delivered_over_tls_under_an_enforce_policy,
                      *sts::test::covers("STS-APPLY-01", "STS-APPLY-06"))
 {
-    harness h(enforce_world);
+    harness h(with_engine(enforce_world));
     const auto mid = h.send();
     h.run_for(10min);
 
-    const auto c = h.engine->counts();
+    const auto c = h.engine().counts();
     BOOST_TEST(c.accepted == 1u);
     BOOST_TEST(c.delivered == 1u);
     BOOST_TEST(c.queued == 0u);
-    const auto outcomes = h.engine->outcomes();
+    const auto outcomes = h.engine().outcomes();
     BOOST_TEST_REQUIRE(outcomes.size() == 1u);
     BOOST_TEST(outcomes[0].mid == mid);
     BOOST_TEST((outcomes[0].state == delivery::recipient_state::delivered));
     BOOST_TEST(outcomes[0].delivered_via == "mx1.example.test");
     BOOST_TEST(outcomes[0].tls_protocol.rfind("TLSv1.", 0) == 0);
-    BOOST_TEST(has_mail_command(h.commands_at("mx1.example.test")));
+    BOOST_TEST(has_mail_command(commands_at(h, "mx1.example.test")));
 
     // log-format.md: the successful first delivery, in order.
     std::size_t at = 0;
@@ -242,13 +161,13 @@ BOOST_AUTO_TEST_CASE(a_message_is_delivered_over_tls_under_an_enforce_policy,
           std::string_view("Delivery start DCID 1 MID 1 to RID [0]"), std::string_view("Message done DCID 1 MID 1 to RID [0]"),
           std::string_view("MID 1 RID [0] Response '"), std::string_view("Message finished MID 1 done"),
           std::string_view("DCID 1 close")}) {
-        const auto found = h.find_line(step, at);
+        const auto found = h.find(step, at);
         BOOST_TEST_REQUIRE(found != std::string::npos, "missing in order: " << step);
         at = found + 1;
     }
 
     // RFC 8460: one successful sts session.
-    const auto& rpt = h.engine->tlsrpt_records();
+    const auto& rpt = h.engine().tlsrpt_records();
     BOOST_TEST_REQUIRE(rpt.size() == 1u);
     BOOST_TEST(rpt[0].success);
     BOOST_TEST((rpt[0].policy == sts::tlsrpt::policy_type::sts));
@@ -260,19 +179,19 @@ BOOST_AUTO_TEST_CASE(a_message_is_delivered_over_tls_under_an_enforce_policy,
 BOOST_AUTO_TEST_CASE(an_mx_the_enforce_policy_does_not_list_gets_no_message_and_the_message_stays_queued,
                      *sts::test::covers("STS-APPLY-09", "STS-APPLY-15"))
 {
-    harness h(unlisted_mx_world);
+    harness h(with_engine(unlisted_mx_world));
     h.send();
     h.run_for(30s);
 
-    const auto c = h.engine->counts();
+    const auto c = h.engine().counts();
     BOOST_TEST(c.delivered == 0u);
     BOOST_TEST(c.bounced == 0u);
     BOOST_TEST(c.queued == 1u);
     BOOST_TEST(c.dsns == 0u);
-    BOOST_TEST(!has_mail_command(h.commands_at("mx2.example.test")));
-    BOOST_TEST(h.logged("Delayed: DCID 0 MID 1 From: <alice@sender.test> To: <bob@example.test> RID 0 - 4.7.5 - "
+    BOOST_TEST(!has_mail_command(commands_at(h, "mx2.example.test")));
+    BOOST_TEST(h.logged_containing("Delayed: DCID 0 MID 1 From: <alice@sender.test> To: <bob@example.test> RID 0 - 4.7.5 - "
                         "MTA-STS policy enforce"));
-    const auto& rpt = h.engine->tlsrpt_records();
+    const auto& rpt = h.engine().tlsrpt_records();
     BOOST_TEST_REQUIRE(!rpt.empty());
     BOOST_TEST(!rpt[0].success);
     BOOST_TEST(rpt[0].mx_host == "mx2.example.test");
@@ -283,35 +202,35 @@ BOOST_AUTO_TEST_CASE(an_mx_the_enforce_policy_does_not_list_gets_no_message_and_
 BOOST_AUTO_TEST_CASE(an_enforce_failure_is_retried_rechecked_in_dns_and_bounced_with_a_dsn_at_the_lifetime,
                      *sts::test::covers("STS-APPLY-14", "STS-APPLY-15", "STS-APPLY-16"))
 {
-    harness h(unlisted_mx_world, 2h, {10min});
+    harness h(with_engine(unlisted_mx_world, "2h", {"10m"}));
     h.send();
     h.run_for(1h);
-    BOOST_TEST(h.engine->counts().queued == 1u);
-    BOOST_TEST(h.engine->dsns().empty());
+    BOOST_TEST(h.engine().counts().queued == 1u);
+    BOOST_TEST(h.engine().dsns().empty());
     h.run_for(3h);
 
-    const auto c = h.engine->counts();
+    const auto c = h.engine().counts();
     BOOST_TEST(c.bounced == 1u);
     BOOST_TEST(c.queued == 0u);
     BOOST_TEST(c.dsns == 1u);
-    const auto outcomes = h.engine->outcomes();
+    const auto outcomes = h.engine().outcomes();
     BOOST_TEST_REQUIRE(outcomes.size() == 1u);
     BOOST_TEST(outcomes[0].attempts >= 12u);  // every 10 minutes for two hours, and at the deadline
-    BOOST_TEST(!has_mail_command(h.commands_at("mx2.example.test")));
+    BOOST_TEST(!has_mail_command(commands_at(h, "mx2.example.test")));
 
     // The re-check came after the last failed attempt and before the bounce and the DSN.
-    const auto last_delayed = h.find_line("MID 1 MTA-STS policy for the domain (example.test) re-checked before bounce: bounce");
+    const auto last_delayed = h.find("MID 1 MTA-STS policy for the domain (example.test) re-checked before bounce: bounce");
     BOOST_TEST_REQUIRE(last_delayed != std::string::npos);
-    const auto bounced = h.find_line("Bounced: DCID 0 MID 1 From: <alice@sender.test> To: <bob@example.test> RID 0 - 5.4.7 - "
+    const auto bounced = h.find("Bounced: DCID 0 MID 1 From: <alice@sender.test> To: <bob@example.test> RID 0 - 5.4.7 - "
                                      "Delivery expired (message too old)",
                                      last_delayed);
     BOOST_TEST(bounced != std::string::npos);
-    BOOST_TEST(h.find_line("bounce DSN generated to <alice@sender.test>", bounced) != std::string::npos);
-    BOOST_TEST(h.find_line("Message finished MID 1 done", bounced) != std::string::npos);
+    BOOST_TEST(h.find("bounce DSN generated to <alice@sender.test>", bounced) != std::string::npos);
+    BOOST_TEST(h.find("Message finished MID 1 done", bounced) != std::string::npos);
     // One TXT query per attempt, plus the re-check's.
     BOOST_TEST(h.txt_queries() > outcomes[0].attempts);
 
-    const auto& dsn = h.engine->dsns().front();
+    const auto& dsn = h.engine().dsns().front();
     BOOST_TEST(dsn.mail_from == "");
     BOOST_TEST_REQUIRE(dsn.rcpt_to.size() == 1u);
     BOOST_TEST(dsn.rcpt_to[0] == "alice@sender.test");
@@ -323,37 +242,37 @@ BOOST_AUTO_TEST_CASE(an_enforce_failure_is_retried_rechecked_in_dns_and_bounced_
 BOOST_AUTO_TEST_CASE(an_unreachable_mx_is_deferred_on_the_schedule_then_bounced_after_the_lifetime,
                      *sts::test::covers("STS-APPLY-18"))
 {
-    harness h(unreachable_world);  // the default schedule and a 72 h lifetime
+    harness h(with_engine(unreachable_world));  // the default schedule and a 72 h lifetime
     h.send();
     h.run_for(71h);
-    BOOST_TEST(h.engine->counts().queued == 1u);
-    BOOST_TEST(h.logged("Connection Error: DCID 1 domain: example.test IP: 10.25.9.9 port: 25 details: "));
-    BOOST_TEST(h.logged("Delayed: DCID 1 MID 1 From: <alice@sender.test> To: <bob@example.test> RID 0 - 4.4.1 - "));
+    BOOST_TEST(h.engine().counts().queued == 1u);
+    BOOST_TEST(h.logged_containing("Connection Error: DCID 1 domain: example.test IP: 10.25.9.9 port: 25 details: "));
+    BOOST_TEST(h.logged_containing("Delayed: DCID 1 MID 1 From: <alice@sender.test> To: <bob@example.test> RID 0 - 4.4.1 - "));
     h.run_for(2h);
 
-    const auto c = h.engine->counts();
+    const auto c = h.engine().counts();
     BOOST_TEST(c.bounced == 1u);
     BOOST_TEST(c.dsns == 1u);
-    BOOST_TEST(!h.logged("re-checked before bounce"));  // not an MTA-STS failure
+    BOOST_TEST(!h.logged_containing("re-checked before bounce"));  // not an MTA-STS failure
     // RFC 8460 §4.3.4 [TLSRPT-30]: connection failures are not TLS-RPT failures.
-    BOOST_TEST(h.engine->tlsrpt_records().empty());
+    BOOST_TEST(h.engine().tlsrpt_records().empty());
     h.check_conservation();
 }
 
 BOOST_AUTO_TEST_CASE(stripped_starttls_under_enforce_never_sends_the_message_in_clear,
                      *sts::test::covers("STS-APPLY-09", "STS-APPLY-19", "STS-SEC-01"))
 {
-    harness h(stripped_world);
+    harness h(with_engine(stripped_world));
     h.send();
     h.run_for(30s);
 
-    BOOST_TEST(h.engine->counts().delivered == 0u);
-    BOOST_TEST(h.engine->counts().queued == 1u);
-    BOOST_TEST(!has_mail_command(h.commands_at("mx1.example.test")));
-    BOOST_TEST(h.logged("DCID 1 STARTTLS command not supported."));
-    BOOST_TEST(h.logged("DCID 1 TLS was required but could not be successfully negotiated"));
-    BOOST_TEST(h.find_line("DCID 1 close") < h.find_line("Delayed: DCID 1 MID 1"));
-    const auto& rpt = h.engine->tlsrpt_records();
+    BOOST_TEST(h.engine().counts().delivered == 0u);
+    BOOST_TEST(h.engine().counts().queued == 1u);
+    BOOST_TEST(!has_mail_command(commands_at(h, "mx1.example.test")));
+    BOOST_TEST(h.logged_containing("DCID 1 STARTTLS command not supported."));
+    BOOST_TEST(h.logged_containing("DCID 1 TLS was required but could not be successfully negotiated"));
+    BOOST_TEST(h.find("DCID 1 close") < h.find("Delayed: DCID 1 MID 1"));
+    const auto& rpt = h.engine().tlsrpt_records();
     BOOST_TEST_REQUIRE(rpt.size() == 1u);
     BOOST_TEST(!rpt[0].success);
     BOOST_TEST((rpt[0].reason == sts::tlsrpt::failure_reason::starttls_not_offered));
@@ -363,11 +282,11 @@ BOOST_AUTO_TEST_CASE(stripped_starttls_under_enforce_never_sends_the_message_in_
 
 BOOST_AUTO_TEST_CASE(several_messages_are_all_delivered_within_the_concurrency_limit)
 {
-    harness h(enforce_world, 72h, {}, 2);
+    harness h(with_engine(enforce_world, "72h", {}, 2));
     for (int i = 0; i < 5; ++i) h.send();
     h.run_for(10min);
-    BOOST_TEST(h.engine->counts().delivered == 5u);
-    BOOST_TEST(h.logged("Message finished MID 5 done"));
+    BOOST_TEST(h.engine().counts().delivered == 5u);
+    BOOST_TEST(h.logged_containing("Message finished MID 5 done"));
     // At most two sessions are open at any time: each new one after an earlier close.
     int open = 0;
     int open_max = 0;
@@ -383,12 +302,12 @@ BOOST_AUTO_TEST_CASE(several_messages_are_all_delivered_within_the_concurrency_l
 BOOST_AUTO_TEST_CASE(two_runs_of_one_world_write_the_same_log_and_records)
 {
     const auto run = [] {
-        harness h(unlisted_mx_world, 1h, {15min});
+        harness h(with_engine(unlisted_mx_world, "1h", {"15m"}));
         h.send();
         h.send("carol@example.test");
         h.run_for(2h);
         h.check_conservation();
-        return std::pair(h.log.memory.lines(), h.engine->dsns());
+        return std::pair(h.lines(), h.engine().dsns());
     };
     const auto first = run();
     const auto second = run();
@@ -398,7 +317,7 @@ BOOST_AUTO_TEST_CASE(two_runs_of_one_world_write_the_same_log_and_records)
 }
 
 BOOST_AUTO_TEST_CASE(a_message_whose_only_recipient_is_refused_at_rcpt_is_finished_once) {
-    harness h(R"(
+    harness h(std::string(R"(
 [profile.default]
 tls = "preferred"
 [[dns]]
@@ -407,13 +326,13 @@ type = "MX"
 data = "10 mx1.example.test"
 [smtp."mx1.example.test"]
 replies = [{ step = "rcpt", reply = "550 5.1.1 no such user" }]
-)");
+)"));
     h.send();
     h.run_for(1h);
     const auto t = h.texts();
     BOOST_TEST(std::count(t.begin(), t.end(), std::string("Message finished MID 1 done")) == 1);
-    BOOST_TEST(h.logged("Bounced: DCID 1 MID 1"));
-    BOOST_TEST(h.engine->counts().bounced == 1u);
+    BOOST_TEST(h.logged_containing("Bounced: DCID 1 MID 1"));
+    BOOST_TEST(h.engine().counts().bounced == 1u);
     h.check_conservation();
 }
 

@@ -1,20 +1,25 @@
-// tests/integration/policy_world.hpp
+// tests/support/engine_world.hpp
 //
-// What the discovery/fetch and cache/apply integration suites share: a world file built
-// from a few replaceable parts, and a run of it — the real engine and the real mocks on
-// the simulated network (sim/harness/simulation.hpp), driven in virtual time, so hours of
-// retries cost milliseconds.
+// What the integration suites (tests/integration/) and the engine's own end-to-end cases
+// share: one world written in TOML (docs/world-format.md), either whole or from a few
+// replaceable parts, with the real engine and the real mocks (sim/harness/simulation.hpp)
+// on the simulated network (virtual time: a 72-hour queue lifetime costs milliseconds, and
+// every timestamp of the mail log is exact) or on loopback (real sockets on 127.x, real
+// time).
 //
-// The usual world is the recipient domain example.test with one MX, mx1.example.test, a
-// `_mta-sts` TXT record with id 20240926T1 and a policy host serving an enforce policy that
-// lists mx1. Each case changes only the part its requirement is about, and asks the run
-// what an operator and an auditor would: the recipients' outcomes, the exact mail-log
-// lines (docs/mail-log.md), the TLS-RPT records, and what the world saw (policy requests,
-// DNS questions, SMTP commands per host). Every run ends with the conservation check
-// (accepted = delivered + bounced + queued).
+// The usual world of world_parts is the recipient domain example.test with one MX,
+// mx1.example.test, a `_mta-sts` TXT record with id 20240926T1 and a policy host serving an
+// enforce policy that lists mx1; a case changes only the part its requirement is about.
 //
-// Everything lives in its own namespace so that the two suites, compiled into one
-// executable, never clash with other tests' helpers.
+// A case asks the run what an operator and an auditor would: the recipients' outcomes, the
+// mail log line for line (docs/mail-log.md), the TLS-RPT records, and what the world saw
+// (policy requests, DNS questions, SMTP commands and messages per host). The security
+// question — did a receiver get MAIL FROM before TLS was up on that connection? — is
+// answered from the world's transcript (mocks/transcript.hpp), not from the engine's own
+// account, so an engine that lied in its log would still be caught. Every case ends with
+// the conservation check (accepted = delivered + bounced + queued, after every line the
+// engine wrote) and the absence of a Critical line. A failing case prints the mail log and
+// the TLS-RPT records.
 #pragma once
 
 #include "engine/delivery/engine.hpp"
@@ -25,6 +30,7 @@
 #include "mocks/dns/server.hpp"
 #include "mocks/policy_host/policy_host.hpp"
 #include "mocks/proxy/connect_proxy.hpp"
+#include "mocks/smtp/smtp_receiver.hpp"
 #include "mocks/transcript.hpp"
 #include "sim/harness/simulation.hpp"
 #include "sim/world/world.hpp"
@@ -43,7 +49,9 @@
 #include <utility>
 #include <vector>
 
-namespace sts::test::policy_world {
+namespace sts::test {
+
+inline constexpr std::string_view sender = "alice@sender.test";
 
 inline constexpr std::string_view enforce_mx1 =
     "version: STSv1\nmode: enforce\nmx: mx1.example.test\nmax_age: 86400\n";
@@ -98,23 +106,25 @@ struct world_parts {
 class run {
 public:
     explicit run(const world_parts& parts) : run(parts.render()) {}
-    explicit run(const std::string& toml) {
+    explicit run(const std::string& toml, sim::simulation_options options = {}) {
         auto spec = sim::load_world_text(toml, "integration.toml");
         if (!spec.has_value()) {
             std::string why;
             for (const auto& e : spec.error()) why += e.to_string() + "\n";
             BOOST_TEST_REQUIRE(spec.has_value(), why);
         }
-        auto started = sim::simulation::start(std::move(spec).value());
+        auto started = sim::simulation::start(std::move(spec).value(), options);
         BOOST_TEST_REQUIRE(started.has_value(), (started.has_value() ? std::string() : started.error()));
         sim_ = std::move(started).value();
     }
+    run(const run&) = delete;
+    run& operator=(const run&) = delete;
 
     sim::simulation& sim() { return *sim_; }
     delivery::engine& engine() { return sim_->engine(); }
 
     std::uint64_t send(std::string to = "bob@example.test") {
-        return sim_->submit(delivery::message{"alice@sender.test", {std::move(to)},
+        return sim_->submit(delivery::message{std::string(sender), {std::move(to)},
                                               "From: alice@sender.test\r\nSubject: hi\r\n\r\nHello.\r\n"});
     }
     void run_for(core::duration d) { sim_->run_for(d); }
@@ -136,7 +146,21 @@ public:
         return *it;
     }
 
-    // --- the mail log (texts without the timestamp and level) ---
+    // --- the mail log ---
+    // The whole mail log, one string per line, timestamps included.
+    std::vector<std::string> lines() const { return sim_->log_lines(); }
+    // The same without the timestamp: `<Level>: <text>` (real time on loopback).
+    std::vector<std::string> lines_without_time() const {
+        std::vector<std::string> out;
+        for (const auto& e : sim_->log().entries()) out.push_back(std::string(log::to_string(e.sev)) + ": " + e.text);
+        return out;
+    }
+    // The texts alone, without timestamp and level.
+    std::vector<std::string> texts() const {
+        std::vector<std::string> out;
+        for (const auto& e : sim_->log().entries()) out.push_back(e.text);
+        return out;
+    }
     std::size_t count(std::string_view line, log::severity sev) const {
         const auto& es = sim_->log().entries();
         return static_cast<std::size_t>(
@@ -169,26 +193,53 @@ public:
     std::size_t txt_queries(std::string_view domain = "example.test") {
         return dns_queries("_mta-sts." + std::string(domain), dns::rr_type::txt);
     }
+    std::vector<mocks::transcript_entry> transcript_of(std::string_view host) const {
+        std::vector<mocks::transcript_entry> out;
+        for (const auto& e : sim_->world().transcript().entries())
+            if (e.host == host) out.push_back(e);
+        return out;
+    }
     std::vector<std::string> transcript_of(std::string_view host, mocks::transcript_kind kind) const {
         std::vector<std::string> out;
-        for (const auto& e : sim_->world().transcript().entries())
-            if (e.host == host && e.kind == kind) out.push_back(e.text);
+        for (const auto& e : transcript_of(host))
+            if (e.kind == kind) out.push_back(e.text);
         return out;
     }
     // RFC 5321: the message itself starts with MAIL; a host that never saw one never got it.
-    bool got_mail(std::string_view host) const {
-        const auto cmds = transcript_of(host, mocks::transcript_kind::smtp_command);
-        return std::any_of(cmds.begin(), cmds.end(),
-                           [](const std::string& c) { return c.rfind("MAIL", 0) == 0 || c.rfind("mail", 0) == 0; });
-    }
+    bool got_mail(std::string_view host) const { return mail_commands(host, false) + mail_commands(host, true) > 0; }
     // Something reached the host: a connection, a command, a request (the host's own
     // events, such as starting to listen, do not count).
     bool contacted(std::string_view host) const {
-        const auto& es = sim_->world().transcript().entries();
-        return std::any_of(es.begin(), es.end(), [&](const mocks::transcript_entry& e) {
-            return e.host == host &&
-                   (e.kind != mocks::transcript_kind::event || e.text.rfind("accept connection", 0) == 0);
+        const auto es = transcript_of(host);
+        return std::any_of(es.begin(), es.end(), [](const mocks::transcript_entry& e) {
+            return e.kind != mocks::transcript_kind::event || is_accept(e);
         });
+    }
+    std::size_t connections_to(std::string_view host) const {
+        const auto es = transcript_of(host);
+        return static_cast<std::size_t>(std::count_if(es.begin(), es.end(), is_accept));
+    }
+    // RFC 5321 §3.3: a transaction starts with MAIL. Counted per connection of the receiver
+    // (a new "accept connection" starts clear), before or after "established" TLS.
+    std::size_t mail_commands(std::string_view host, bool over_tls) const {
+        std::size_t n = 0;
+        bool tls = false;
+        for (const auto& e : transcript_of(host)) {
+            if (is_accept(e)) tls = false;
+            if (e.kind == mocks::transcript_kind::tls && e.text.rfind("established", 0) == 0) tls = true;
+            if (e.kind == mocks::transcript_kind::smtp_command && tls == over_tls &&
+                (e.text.rfind("MAIL", 0) == 0 || e.text.rfind("mail", 0) == 0))
+                ++n;
+        }
+        return n;
+    }
+    std::size_t clear_text_mail_commands(std::string_view host) const { return mail_commands(host, false); }
+    // Messages the receiver accepted, and of those the ones that came in clear.
+    std::size_t received(const std::string& host) { return smtp_host(host).received().size(); }
+    std::size_t received_in_clear(const std::string& host) {
+        const auto& rs = smtp_host(host).received();
+        return static_cast<std::size_t>(
+            std::count_if(rs.begin(), rs.end(), [](const mocks::received_message& m) { return !m.over_tls; }));
     }
 
     // --- TLS-RPT ---
@@ -203,15 +254,19 @@ public:
         return static_cast<std::size_t>(std::count_if(rs.begin(), rs.end(), [](const auto& r) { return r.success; }));
     }
 
-    // Conservation (accepted = delivered + bounced + queued) and no Critical line, which
-    // the engine writes should its own check after a transition ever fail.
+    // Conservation (accepted = delivered + bounced + queued) now and after every line the
+    // engine wrote, and no Critical line, which the engine writes should its own check
+    // after a transition ever fail.
     void check_conservation() {
         BOOST_TEST(engine().counts().conserved());
+        BOOST_TEST(sim_->conservation_violations() == 0u);
+        BOOST_TEST(!logged_containing("conservation violated"));
         for (const auto& e : sim_->log().entries()) BOOST_TEST((e.sev != log::severity::critical), e.text);
     }
 
     // A failing case prints the mail log and the TLS-RPT records: most of the diagnosis.
     ~run() {
+        if (!sim_) return;
         const auto id = boost::unit_test::framework::current_test_case().p_id;
         if (boost::unit_test::results_collector.results(id).passed()) return;
         std::cerr << "--- mail log:\n";
@@ -224,7 +279,34 @@ public:
     }
 
 private:
+    static bool is_accept(const mocks::transcript_entry& e) {
+        return e.kind == mocks::transcript_kind::event && e.text.rfind("accept connection", 0) == 0;
+    }
+    mocks::smtp_receiver& smtp_host(const std::string& host) {
+        auto* h = sim_->world().smtp_host(host);
+        BOOST_TEST_REQUIRE(h != nullptr);
+        return *h;
+    }
+
     std::unique_ptr<sim::simulation> sim_;
 };
 
-}  // namespace sts::test::policy_world
+// Compares two lists of log lines and names the first difference, so a failing trace says
+// which line moved rather than dumping both lists.
+inline void check_lines(const std::vector<std::string>& got, const std::vector<std::string>& expected) {
+    const auto n = std::min(got.size(), expected.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        if (got[i] != expected[i]) {
+            BOOST_ERROR("line " << i << " differs:\n  got:      " << got[i] << "\n  expected: " << expected[i]);
+            return;
+        }
+    }
+    if (got.size() != expected.size()) {
+        std::string extra;
+        const auto& longer = got.size() > expected.size() ? got : expected;
+        for (std::size_t i = n; i < longer.size(); ++i) extra += "\n  " + longer[i];
+        BOOST_ERROR((got.size() > expected.size() ? "extra lines:" : "missing lines:") << extra);
+    }
+}
+
+}  // namespace sts::test
