@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
         if (command == "serve") return cli::run_serve(rest, io);
         if (command == "send") return cli::run_send(rest, io);
         if (command == "cache") return cli::run_cache(rest, io);
+        if (command == "run") return cli::run_run(rest, io);
         if (command == "version" || command == "--version") {
             std::cout << "mtasts-sim " << STS_VERSION << '\n';
             return cli::exit_status::ok;

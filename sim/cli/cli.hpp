@@ -44,4 +44,6 @@ int run_cache(arguments args, streams io);
 // `mtasts-sim send ...`: deliver one message with the engine, in a world or against a
 // running one (send_command.cpp).
 int run_send(arguments args, streams io);
+// `mtasts-sim run [PATH...] [--filter GLOB] [--check-determinism]`: scenario files (run_command.cpp).
+int run_run(arguments args, streams io);
 }  // namespace sts::sim::cli
