@@ -20,6 +20,8 @@ constexpr std::string_view usage_text =
     "        [--ready-file FILE] [--port-base N] [--ca-file FILE]\n"
     "  cache list|show DOMAIN|purge DOMAIN|purge-expired --at TIME --file FILE\n"
     "                            inspect or purge a persisted policy cache\n"
+    "  run [PATH...] [--filter GLOB] [--check-determinism]\n"
+    "                            run scenario files (default scenarios/)\n"
     "  send WORLD.toml --from A --to B [--log-level debug] [--loopback]\n"
     "                            deliver one message with the engine in a world\n"
     "  send --nameserver ADDR:PORT --trust-store CA.pem --from A --to B [--config WORLD.toml]\n"

@@ -1,0 +1,249 @@
+#include "sim/scenario/scenario_runner.hpp"
+
+#include "engine/core/peer_text.hpp"
+#include "sim/harness/simulation.hpp"
+#include "sim/world/world.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <utility>
+
+namespace sts::sim {
+
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+// Host names compare case-insensitively and without a trailing dot, as DNS names do.
+std::string host_key(std::string s) {
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return lower(std::move(s));
+}
+
+delivery::message make_message(const scenario_spec& spec, const scenario_step& step) {
+    std::string to;
+    for (const auto& r : step.to) to += fmt::format("{}<{}>", to.empty() ? "" : ", ", r);
+    delivery::message m;
+    m.mail_from = step.from;
+    m.rcpt_to = step.to;
+    m.data = fmt::format("From: <{}>\r\nTo: {}\r\nSubject: scenario {}\r\n\r\nSent by scenario {} (line {}).\r\n",
+                         step.from, to, spec.name, spec.name, step.line);
+    return m;
+}
+
+// What the engines of one run did: a restart replaces the engine, so the outcomes and
+// counts of the stopped ones are kept here before it does.
+struct run_record {
+    std::vector<delivery::recipient_outcome> outcomes;  // stopped engines' first, in order
+    std::vector<delivery::engine_counts> counts;        // one per engine
+};
+
+void take(run_record& rec, delivery::engine& e) {
+    for (auto& o : e.outcomes()) rec.outcomes.push_back(std::move(o));
+    rec.counts.push_back(e.counts());
+}
+
+std::string_view state_text(delivery::recipient_state s) {
+    switch (s) {
+        case delivery::recipient_state::delivered: return "delivered";
+        case delivery::recipient_state::queued: return "queued";
+        case delivery::recipient_state::bounced: return "bounced";
+    }
+    return "?";
+}
+
+bool same_state(expected_outcome want, delivery::recipient_state got) {
+    switch (want) {
+        case expected_outcome::delivered: return got == delivery::recipient_state::delivered;
+        case expected_outcome::queued: return got == delivery::recipient_state::queued;
+        case expected_outcome::bounced: return got == delivery::recipient_state::bounced;
+    }
+    return false;
+}
+
+// interpretation: a recipient that was sent to more than once is judged by its latest
+// message, the one a scenario that resends after a change is about.
+std::string check_recipient(const scenario_expectation& e, const run_record& rec) {
+    const delivery::recipient_outcome* last = nullptr;
+    for (const auto& o : rec.outcomes)
+        if (lower(o.recipient) == lower(e.subject)) last = &o;
+    if (last == nullptr) return "no message was sent to this recipient";
+    const auto found = [&] {
+        auto text = fmt::format("found {} after {} attempt(s)", state_text(last->state), last->attempts);
+        if (last->state == delivery::recipient_state::delivered)
+            text += fmt::format(" via {} tls {}", last->delivered_via,
+                                last->tls_protocol.empty() ? "none" : last->tls_protocol);
+        if (!last->last_reply.empty()) text += fmt::format(", last reply: {}", core::quote_peer_text(last->last_reply));
+        return text;
+    };
+    if (!same_state(e.outcome, last->state)) return found();
+    if (e.via && host_key(*e.via) != host_key(last->delivered_via)) return found();
+    if (e.tls) {
+        const std::string got = last->tls_protocol.empty() ? "none" : last->tls_protocol;
+        if (*e.tls != got) return found();
+    }
+    return {};
+}
+
+std::string check(const scenario_expectation& e, const scenario_spec& spec, simulation& s, const run_record& rec) {
+    using k = scenario_expectation::kind;
+    switch (e.what) {
+        case k::recipient: return check_recipient(e, rec);
+        case k::log_present:
+        case k::log_absent: {
+            const auto& entries = s.log().entries();
+            const auto it = std::find_if(entries.begin(), entries.end(),
+                                         [&](const log::entry& en) { return en.text == e.subject; });
+            if (e.what == k::log_present)
+                return it != entries.end() ? std::string() : "no log line has exactly this text";
+            return it == entries.end() ? std::string() : fmt::format("found: {}", log::format_line(*it));
+        }
+        case k::contacted:
+        case k::not_contacted: {
+            const auto host = host_key(e.subject);
+            std::size_t seen = 0;
+            const mocks::transcript_entry* first = nullptr;
+            for (const auto& t : s.world().transcript().entries()) {
+                // A mock records that it listens when the world starts; that is not contact.
+                const bool own_start = t.kind == mocks::transcript_kind::event && t.text.starts_with("listening on ");
+                if (host_key(t.host) != host || own_start) continue;
+                if (seen++ == 0) first = &t;
+            }
+            if (e.what == k::contacted) return seen != 0 ? std::string() : "the host saw nothing";
+            if (seen == 0) return {};
+            return fmt::format("the host saw {} transcript entries, the first at {}: {} {}", seen,
+                               log::format_timestamp(first->at), mocks::to_string(first->kind), first->text);
+        }
+        case k::policy_fetches: {
+            std::set<std::string> policy_hosts;
+            for (const auto& p : spec.world.policy_hosts) policy_hosts.insert(host_key(p.host_name));
+            std::uint64_t fetches = 0;
+            for (const auto& t : s.world().transcript().entries())
+                if (t.kind == mocks::transcript_kind::http_request && policy_hosts.count(host_key(t.host)) != 0)
+                    ++fetches;
+            return fetches == e.count ? std::string() : fmt::format("found {} policy fetches", fetches);
+        }
+    }
+    return "unknown expectation";
+}
+
+std::string check_conserved(const run_record& rec) {
+    for (std::size_t i = 0; i < rec.counts.size(); ++i) {
+        const auto& c = rec.counts[i];
+        if (!c.conserved())
+            return fmt::format("engine {}: accepted {} != delivered {} + bounced {} + queued {}", i + 1, c.accepted,
+                               c.delivered, c.bounced, c.queued);
+    }
+    return {};
+}
+
+// The words a failure is about, to pick the log lines that tell its story.
+std::vector<std::string> keywords(const scenario_expectation& e) {
+    using k = scenario_expectation::kind;
+    switch (e.what) {
+        case k::recipient: {
+            std::vector<std::string> words{e.subject};
+            if (const auto at = e.subject.rfind('@'); at != std::string::npos) words.push_back(e.subject.substr(at + 1));
+            return words;
+        }
+        case k::contacted:
+        case k::not_contacted: return {e.subject};
+        case k::policy_fetches: return {"MTA-STS policy"};
+        default: return {};
+    }
+}
+
+std::vector<std::string> log_around(const std::vector<std::string>& lines, const std::vector<std::string>& words) {
+    std::vector<bool> keep(lines.size(), false);
+    bool any = false;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        for (const auto& w : words) {
+            if (w.empty() || lines[i].find(w) == std::string::npos) continue;
+            // One line either side: the line before often says why, the one after what followed.
+            for (std::size_t j = i == 0 ? 0 : i - 1; j <= std::min(i + 1, lines.size() - 1); ++j) keep[j] = true;
+            any = true;
+        }
+    }
+    std::vector<std::string> out;
+    if (!any) {
+        const auto from = lines.size() > failure_log_lines_max ? lines.size() - failure_log_lines_max : 0;
+        out.assign(lines.begin() + static_cast<std::ptrdiff_t>(from), lines.end());
+        return out;
+    }
+    for (std::size_t i = 0; i < lines.size() && out.size() < failure_log_lines_max; ++i)
+        if (keep[i]) out.push_back(lines[i]);
+    return out;
+}
+
+}  // namespace
+
+scenario_result run_scenario(const scenario_spec& spec) {
+    scenario_result result;
+    result.file = spec.file;
+    result.name = spec.name;
+    auto started = simulation::start(spec.world);
+    if (!started) {
+        result.error = fmt::format("the world did not start: {}", started.error());
+        return result;
+    }
+    auto& s = **started;
+    run_record rec;
+    for (const auto& step : spec.steps) {
+        switch (step.what) {
+            case scenario_step::kind::send: s.submit(make_message(spec, step)); break;
+            case scenario_step::kind::advance: s.run_for(step.advance); break;
+            case scenario_step::kind::restart: {
+                take(rec, s.engine());
+                if (auto r = s.restart_engine(); !r) {
+                    result.error = fmt::format("line {}: the engine did not restart: {}", step.line, r.error());
+                    result.log_lines = s.log_lines();
+                    return result;
+                }
+                break;
+            }
+        }
+    }
+    take(rec, s.engine());
+    result.log_lines = s.log_lines();
+    result.transcript = s.world().transcript().render();
+
+    for (const auto& e : spec.expectations) {
+        auto detail = check(e, spec, s, rec);
+        result.expectations.push_back({describe(e), e.line, detail.empty(), std::move(detail)});
+    }
+    auto detail = check_conserved(rec);
+    result.expectations.push_back({"conserved", 0, detail.empty(), std::move(detail)});
+
+    for (std::size_t i = 0; i < result.expectations.size(); ++i) {
+        if (result.expectations[i].passed) continue;
+        result.first_failure = i;
+        const auto words = i < spec.expectations.size() ? keywords(spec.expectations[i]) : std::vector<std::string>{};
+        result.failure_log = log_around(result.log_lines, words);
+        break;
+    }
+    result.passed = !result.first_failure.has_value();
+    return result;
+}
+
+std::optional<std::string> check_determinism(const scenario_spec& spec) {
+    const auto first = run_scenario(spec);
+    const auto second = run_scenario(spec);
+    if (first.error != second.error) return fmt::format("the runs ended differently: \"{}\" / \"{}\"", first.error, second.error);
+    const auto n = std::min(first.log_lines.size(), second.log_lines.size());
+    for (std::size_t i = 0; i < n; ++i)
+        if (first.log_lines[i] != second.log_lines[i])
+            return fmt::format("log line {} differs:\n  {}\n  {}", i + 1, first.log_lines[i], second.log_lines[i]);
+    if (first.log_lines.size() != second.log_lines.size())
+        return fmt::format("the logs have {} and {} lines", first.log_lines.size(), second.log_lines.size());
+    if (first.transcript != second.transcript) return std::string("the world transcripts differ");
+    if (first.passed != second.passed) return std::string("one run passed and the other failed");
+    return std::nullopt;
+}
+
+}  // namespace sts::sim

@@ -1,0 +1,56 @@
+// sim/scenario/scenario_runner.hpp
+//
+// Runs one scenario (issue 5, item 2): starts its world and the engine under test on the
+// simulated network (sim/harness/simulation.hpp), performs the steps in file order, then
+// evaluates every expectation against what happened — the engine's recipient outcomes,
+// its mail log, the world's transcript — and always the conservation invariant last. The
+// result says pass or fail, which expectations were unmet and why, and keeps the engine
+// log lines around the first unmet one, so a failure can be understood without a rerun.
+//
+// Nothing here reads the real clock or the real network: the same scenario gives the
+// same result, log and transcript on every run (check_determinism() proves it for one).
+// The runner deliberately does not parse files (scenario_loader.hpp) or print anything
+// (sim/cli/run_command.cpp).
+#pragma once
+
+#include "sim/scenario/scenario_spec.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sts::sim {
+
+struct expectation_result {
+    std::string description;  // describe(expectation), or "conserved" for the implicit check
+    std::size_t line = 0;     // of the [[expect]]; 0 for the implicit check
+    bool passed = false;
+    std::string detail;       // what was found instead, when unmet
+};
+
+struct scenario_result {
+    std::string file;
+    std::string name;
+    bool passed = false;
+    // Set when the scenario could not run to its end (the world did not start, a restart
+    // failed); expectations are then not evaluated.
+    std::string error;
+    std::vector<expectation_result> expectations;  // in file order, the implicit check last
+    std::optional<std::size_t> first_failure;      // index into expectations
+    std::vector<std::string> failure_log;          // engine log lines around the first failure
+    std::vector<std::string> log_lines;            // the whole mail log
+    std::string transcript;                        // the world's transcript, rendered
+};
+
+// At most this many log lines are kept around a failure: enough to see the decision,
+// short enough to read in a terminal.
+inline constexpr std::size_t failure_log_lines_max = 40;
+
+scenario_result run_scenario(const scenario_spec& spec);
+
+// Runs the scenario twice and compares the mail logs and transcripts byte for byte.
+// Returns a description of the first difference, or nothing when both runs agree.
+std::optional<std::string> check_determinism(const scenario_spec& spec);
+
+}  // namespace sts::sim

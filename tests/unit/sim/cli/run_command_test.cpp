@@ -1,0 +1,150 @@
+// Tests `mtasts-sim run` (run_run in sim/cli/cli.hpp) on scenario files written to a fresh
+// temporary directory per case: one PASS line per scenario in sorted path order and a
+// summary (exit 0), a failing scenario's first unmet expectation, log excerpt and rerun
+// command (exit 1), a broken file's mistakes with nothing run (exit 2), --filter, and
+// usage errors (exit 2).
+#include "sim/cli/cli.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int ok = sts::sim::cli::exit_status::ok;
+constexpr int failed = sts::sim::cli::exit_status::failed;
+constexpr int usage = sts::sim::cli::exit_status::usage;
+
+// A world without MTA-STS: mx1 takes the mail over STARTTLS. `outcome` is what the
+// scenario expects for b@example.test.
+std::string scenario(std::string_view name, std::string_view outcome) {
+    return "[scenario]\nname = \"" + std::string(name) + "\"\n" + R"(
+[profile.default]
+tls = "preferred"
+
+[[dns]]
+name = "example.test"
+type = "MX"
+data = "10 mx1.example.test"
+
+[smtp."mx1.example.test"]
+starttls = true
+
+[[step]]
+send = { from = "a@sender.test", to = ["b@example.test"] }
+[[step]]
+advance = "1h"
+
+[[expect]]
+recipient = "b@example.test"
+outcome = ")" + std::string(outcome) + "\"\n";
+}
+
+struct temp_dir {
+    fs::path path;
+    temp_dir() {
+        std::string pattern = (fs::temp_directory_path() / "run-command-XXXXXX").string();
+        path = ::mkdtemp(pattern.data());
+    }
+    ~temp_dir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    std::string write(const std::string& relative, const std::string& text) const {
+        const auto p = path / relative;
+        fs::create_directories(p.parent_path());
+        std::ofstream(p) << text;
+        return p.string();
+    }
+};
+
+struct outcome {
+    int status;
+    std::string out;
+    std::string err;
+};
+
+outcome run(std::vector<std::string> args) {
+    std::istringstream in;
+    std::ostringstream out, err;
+    const int status = sts::sim::cli::run_run(args, {in, out, err});
+    return {status, out.str(), err.str()};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(run_command)
+
+BOOST_AUTO_TEST_CASE(passing_scenarios_print_one_line_each_in_path_order_and_exit_0) {
+    temp_dir d;
+    d.write("b/second.toml", scenario("b/second", "delivered"));
+    d.write("a/first.toml", scenario("a/first", "delivered"));
+    d.write("a/notes.txt", "not a scenario");
+    const auto r = run({d.path.string()});
+    BOOST_TEST(r.status == ok, r.err);
+    const auto first = r.out.find("PASS a/first (");
+    const auto second = r.out.find("PASS b/second (");
+    BOOST_TEST(first != std::string::npos, r.out);
+    BOOST_TEST(second != std::string::npos, r.out);
+    BOOST_TEST(first < second);
+    BOOST_TEST(r.out.find("2 scenario(s): 2 passed, 0 failed") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_scenario_prints_its_first_unmet_expectation_and_exits_1) {
+    temp_dir d;
+    d.write("good.toml", scenario("good", "delivered"));
+    const auto bad = d.write("bad.toml", scenario("bad", "bounced"));
+    const auto r = run({d.path.string()});
+    BOOST_TEST(r.status == failed);
+    BOOST_TEST(r.out.find("FAIL bad (") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("first unmet expectation (" + bad + ":") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("recipient b@example.test outcome bounced") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("found delivered") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("engine log around it:") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("rerun: mtasts-sim run " + bad) != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("2 scenario(s): 1 passed, 1 failed") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_broken_file_is_reported_and_nothing_runs) {
+    temp_dir d;
+    d.write("good.toml", scenario("good", "delivered"));
+    const auto broken = d.write("broken.toml", scenario("broken", "arrived"));
+    const auto r = run({d.path.string()});
+    BOOST_TEST(r.status == usage);
+    BOOST_TEST(r.out.find("PASS") == std::string::npos, r.out);
+    BOOST_TEST(r.err.find(broken + ":") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("expect[1].outcome") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(filter_selects_scenarios_by_name_glob) {
+    temp_dir d;
+    d.write("x.toml", scenario("apply/one", "delivered"));
+    d.write("y.toml", scenario("discovery/two", "bounced"));
+    const auto r = run({d.path.string(), "--filter", "apply/*"});
+    BOOST_TEST(r.status == ok, r.out);
+    BOOST_TEST(r.out.find("1 scenario(s): 1 passed, 0 failed") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(check_determinism_passes_for_a_deterministic_scenario) {
+    temp_dir d;
+    const auto f = d.write("x.toml", scenario("x", "delivered"));
+    const auto r = run({"--check-determinism", f});
+    BOOST_TEST(r.status == ok, r.out);
+    BOOST_TEST(r.out.find("PASS x (") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(usage_errors_exit_2) {
+    BOOST_TEST(run({"--frobnicate"}).status == usage);
+    BOOST_TEST(run({"--filter"}).status == usage);
+    BOOST_TEST(run({"/nonexistent/scenarios"}).status == usage);
+    BOOST_TEST(run({"--help"}).status == ok);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
