@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <vector>
 
 namespace sts::sim {
 
@@ -111,6 +112,12 @@ public:
     }
     net::endpoint local_endpoint() const override { return local_; }
 
+    // The network is going away: hand back the pending receive without running it. Its
+    // owner (often a coroutine frame that also owns this socket) is then destroyed by the
+    // caller, which breaks the frame → socket → handler → frame cycle a world torn down
+    // in the middle of a lookup would otherwise leak.
+    net::receive_handler abandon() { return std::move(handler_); }
+
     void arrive(std::vector<std::byte> bytes, net::endpoint from) {
         queue_.push_back({std::move(bytes), std::move(from)});
         service();
@@ -137,7 +144,11 @@ private:
 
 sim_network::sim_network(scheduler& sched) : state_(std::make_shared<state>()) { state_->sched = &sched; }
 
-sim_network::~sim_network() = default;
+sim_network::~sim_network() {
+    std::vector<net::receive_handler> pending;
+    for (auto& [at, socket] : state_->sockets) pending.push_back(socket->abandon());
+    pending.clear();  // may destroy the sockets, which unregister themselves
+}
 
 void sim_network::set_latency(core::duration one_way) { state_->latency = one_way; }
 
