@@ -6,6 +6,8 @@
 // every run.
 #include "engine/delivery/destination_planner.hpp"
 
+#include "engine/delivery/policy_proxy.hpp"
+
 #include "engine/core/domain_name.hpp"
 #include "engine/core/limits.hpp"
 #include "engine/core/peer_text.hpp"
@@ -410,11 +412,7 @@ void destination_planner::start_fetch(const job_ptr& j, const std::string& polic
     // RFC 8461 §3.3 [STS-FETCH-02]: always the Policy Domain's own policy host, whatever
     // CNAME the TXT record followed.
     request.domain = p.policy_domain;
-    if (const auto it = config_.profile_policy_proxy.find(p.profile_entry); it != config_.profile_policy_proxy.end()) {
-        request.proxy = it->second;
-    } else {
-        request.proxy = config_.policy_proxy;
-    }
+    request.proxy = policy_proxy_for(p.profile_entry, config_.profile_policy_proxy, config_.policy_proxy);
     if (request.proxy) log_->debug(log::fetching_policy_via_proxy());
     fetch_waiters_[std::make_pair(p.policy_domain, policy_id)].push_back(j);
     fetcher_->fetch(request, [this, pd = p.policy_domain, policy_id](mtasts::fetch_report report) {

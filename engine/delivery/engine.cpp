@@ -14,6 +14,7 @@
 #include "engine/core/peer_text.hpp"
 #include "engine/delivery/destination_planner.hpp"
 #include "engine/delivery/dsn.hpp"
+#include "engine/delivery/policy_proxy.hpp"
 #include "engine/delivery/policy_refresher.hpp"
 #include "engine/delivery/queue.hpp"
 #include "engine/delivery/retry_schedule.hpp"
@@ -157,9 +158,7 @@ struct engine::impl : std::enable_shared_from_this<engine::impl> {
         return plan.policy_domain.empty() ? plan.domain : plan.policy_domain;
     }
     std::optional<net::endpoint> proxy_for(const destination_plan& plan) const {
-        const auto it = config.profile_policy_proxy.find(plan.profile_entry);
-        if (it != config.profile_policy_proxy.end()) return it->second;
-        return config.policy_proxy;
+        return policy_proxy_for(plan.profile_entry, config.profile_policy_proxy, config.policy_proxy);
     }
     const queued_message& message_of(const std::shared_ptr<job_run>& run) const {
         return *jobs.find(run->job.mid);
@@ -826,10 +825,9 @@ core::result<std::unique_ptr<engine>, std::string> engine::create(engine_config 
                                                             ports.clock, std::move(pc));
     refresh_hooks hooks;
     hooks.proxy_for = [raw = state.get()](std::string_view domain) -> std::optional<net::endpoint> {
-        const auto match = raw->config.profiles.find(domain);
-        const auto it = raw->config.profile_policy_proxy.find(match.entry);
-        if (it != raw->config.profile_policy_proxy.end()) return it->second;
-        return raw->config.policy_proxy;
+        const auto& settings = raw->config;
+        return policy_proxy_for(settings.profiles.find(domain).entry, settings.profile_policy_proxy,
+                                settings.policy_proxy);
     };
     // RFC 8461 §6 [STS-RPT-02]: a failed refresh of a cached policy is reported like a
     // failed fetch at delivery time, with no MX host (nothing was connected to).
