@@ -30,6 +30,7 @@
 #include "sim/network/socket_network.hpp"
 #include "sim/persistence/cache_store.hpp"
 #include "sim/toml/table_reader.hpp"
+#include "sim/world/engine_setup.hpp"
 #include "sim/world/world_loader.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -286,22 +287,19 @@ int send_external(const send_options& o, std::string data, streams io) {
         io.err << "mtasts-sim send: cannot read the trust store " << o.trust_store << '\n';
         return exit_status::usage;
     }
-    delivery::engine_config c;
-    for (const auto& [key, p] : config.profiles) c.profiles.add(key, p);
-    for (const auto& route : config.engine.routes) {
-        delivery::smtp_route r;
-        for (const auto& hop : route.hops) r.hops.push_back({hop.host, hop.port});
-        c.routes.emplace(route.domain, std::move(r));
+    auto settings = engine_settings_of(config);
+    if (!settings.has_value()) {
+        io.err << "mtasts-sim send: " << settings.error() << '\n';
+        return exit_status::usage;
     }
-    c.route_mode = config.engine.route_mode;
+    delivery::engine_config c = std::move(settings).value();
     c.nameserver = *o.nameserver;
     c.trust_store_pem = *pem;
     c.policy_proxy = o.proxy;
     c.interface_address = o.interface_address;
     if (o.smtp_port) c.smtp_port = *o.smtp_port;
     if (o.policy_port) c.policy_port = *o.policy_port;
-    c.log_level = o.log_level.value_or(config.engine.log_level);
-    c.seed = config.settings.seed;
+    if (o.log_level) c.log_level = *o.log_level;
 
     boost::asio::io_context context;
     real_time_clock clock(o.start.value_or(config.settings.start));

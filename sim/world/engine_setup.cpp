@@ -21,9 +21,7 @@ core::result<net::endpoint, std::string> proxy_endpoint(const world& w, const st
 
 }  // namespace
 
-core::result<delivery::engine_config, std::string> engine_config_for(const world& w,
-                                                                     const std::string& address_prefix) {
-    const auto& spec = w.spec();
+core::result<delivery::engine_config, std::string> engine_settings_of(const world_spec& spec) {
     delivery::engine_config config;
     for (const auto& [key, p] : spec.profiles)
         if (auto finding = config.profiles.add(key, p))
@@ -34,6 +32,26 @@ core::result<delivery::engine_config, std::string> engine_config_for(const world
         config.routes.emplace(route.domain, std::move(r));
     }
     config.route_mode = spec.engine.route_mode;
+    config.log_level = spec.engine.log_level;
+    if (spec.engine.queue_lifetime)
+        config.queue_lifetime = std::chrono::duration_cast<std::chrono::seconds>(*spec.engine.queue_lifetime);
+    if (!spec.engine.retry_delays.empty()) {
+        config.retry_delays.clear();
+        for (auto d : spec.engine.retry_delays)
+            config.retry_delays.push_back(std::chrono::duration_cast<std::chrono::seconds>(d));
+    }
+    if (spec.engine.concurrency) config.concurrent_deliveries_max = *spec.engine.concurrency;
+    config.cache.txt_temp_error_without_cache = spec.engine.txt_temp_error;
+    config.seed = spec.settings.seed;
+    return config;
+}
+
+core::result<delivery::engine_config, std::string> engine_config_for(const world& w,
+                                                                     const std::string& address_prefix) {
+    const auto& spec = w.spec();
+    auto settings = engine_settings_of(spec);
+    if (!settings.has_value()) return settings;
+    delivery::engine_config config = std::move(settings).value();
     config.nameserver = w.dns_endpoint();
     config.trust_store_pem = w.trust_store_pem();
     if (!spec.engine.proxy.empty()) {
@@ -53,17 +71,6 @@ core::result<delivery::engine_config, std::string> engine_config_for(const world
     if (!spec.policy_hosts.empty())
         if (auto at = w.endpoint_of(spec.policy_hosts.front().host_name, "https")) config.policy_port = at->port;
     config.interface_address = gateway_address(address_prefix);
-    config.log_level = spec.engine.log_level;
-    if (spec.engine.queue_lifetime)
-        config.queue_lifetime = std::chrono::duration_cast<std::chrono::seconds>(*spec.engine.queue_lifetime);
-    if (!spec.engine.retry_delays.empty()) {
-        config.retry_delays.clear();
-        for (auto d : spec.engine.retry_delays)
-            config.retry_delays.push_back(std::chrono::duration_cast<std::chrono::seconds>(d));
-    }
-    if (spec.engine.concurrency) config.concurrent_deliveries_max = *spec.engine.concurrency;
-    config.cache.txt_temp_error_without_cache = spec.engine.txt_temp_error;
-    config.seed = spec.settings.seed;
     return config;
 }
 

@@ -19,6 +19,13 @@ class world;
 // The interface the engine sends from: "10.0.0.1" on the simulated network.
 std::string gateway_address(const std::string& address_prefix);
 
+struct world_spec;
+
+// What the world file says about the engine itself, without a running world: profiles,
+// routes and the [engine] settings. `send --nameserver` uses it for its --config file.
+core::result<delivery::engine_config, std::string> engine_settings_of(const world_spec& spec);
+
+// ... plus what only the running world knows: its resolver, trust store, proxies and ports.
 core::result<delivery::engine_config, std::string> engine_config_for(const world& w,
                                                                      const std::string& address_prefix);
 
