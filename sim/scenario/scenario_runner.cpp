@@ -41,11 +41,13 @@ delivery::message make_message(const scenario_spec& spec, const scenario_step& s
 // counts of the stopped ones are kept here before it does.
 struct run_record {
     std::vector<delivery::recipient_outcome> outcomes;  // stopped engines' first, in order
+    std::vector<delivery::tlsrpt_record> tlsrpt;        // likewise
     std::vector<delivery::engine_counts> counts;        // one per engine
 };
 
 void take(run_record& rec, delivery::engine& e) {
     for (auto& o : e.outcomes()) rec.outcomes.push_back(std::move(o));
+    for (const auto& t : e.tlsrpt_records()) rec.tlsrpt.push_back(t);
     rec.counts.push_back(e.counts());
 }
 
@@ -187,6 +189,8 @@ scenario_result run_scenario(const scenario_spec& spec) {
     scenario_result result;
     result.file = spec.file;
     result.name = spec.name;
+    result.summary = spec.summary;
+    result.covers = spec.covers;
     auto started = simulation::start(spec.world);
     if (!started) {
         result.error = fmt::format("the world did not start: {}", started.error());
@@ -212,6 +216,8 @@ scenario_result run_scenario(const scenario_spec& spec) {
     take(rec, s.engine());
     result.log_lines = s.log_lines();
     result.transcript = s.world().transcript().render();
+    result.timeline = s.world().transcript().entries();
+    result.tlsrpt_records = rec.tlsrpt;
 
     for (const auto& e : spec.expectations) {
         auto detail = check(e, spec, s, rec);

@@ -13,6 +13,8 @@
 // (sim/cli/run_command.cpp).
 #pragma once
 
+#include "engine/delivery/tlsrpt_record.hpp"
+#include "mocks/transcript.hpp"
 #include "sim/scenario/scenario_spec.hpp"
 
 #include <cstddef>
@@ -32,6 +34,8 @@ struct expectation_result {
 struct scenario_result {
     std::string file;
     std::string name;
+    std::string summary;
+    std::vector<std::string> covers;
     bool passed = false;
     // Set when the scenario could not run to its end (the world did not start, a restart
     // failed); expectations are then not evaluated.
@@ -41,6 +45,8 @@ struct scenario_result {
     std::vector<std::string> failure_log;          // engine log lines around the first failure
     std::vector<std::string> log_lines;            // the whole mail log
     std::string transcript;                        // the world's transcript, rendered
+    std::vector<mocks::transcript_entry> timeline; // the same, as entries (reports draw timelines)
+    std::vector<delivery::tlsrpt_record> tlsrpt_records;  // every engine's, in order
 };
 
 // At most this many log lines are kept around a failure: enough to see the decision,
