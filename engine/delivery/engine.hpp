@@ -28,6 +28,7 @@
 #pragma once
 
 #include "engine/core/clock.hpp"
+#include "engine/core/planted_bug.hpp"
 #include "engine/core/result.hpp"
 #include "engine/core/time.hpp"
 #include "engine/log/mail_log.hpp"
@@ -82,6 +83,8 @@ struct engine_config {
     unsigned dns_attempts = 2;
     mtasts::cache_config cache;
     std::uint64_t seed = 1;  // MX tie-breaks
+    // Test-only: a bug planted on purpose to prove the suite catches it (planted_bug.hpp).
+    core::planted_bug planted_bug = core::planted_bug::none;
     // The first MID and DCID (log-format.md: ids come from counters seeded per scenario).
     std::uint64_t mid_first = 1;
     std::uint64_t dcid_first = 1;

@@ -185,13 +185,17 @@ std::vector<std::string> log_around(const std::vector<std::string>& lines, const
 
 }  // namespace
 
-scenario_result run_scenario(const scenario_spec& spec) {
+scenario_result run_scenario(const scenario_spec& spec, const scenario_run_options& options) {
     scenario_result result;
     result.file = spec.file;
     result.name = spec.name;
     result.summary = spec.summary;
     result.covers = spec.covers;
-    auto started = simulation::start(spec.world);
+    auto world = spec.world;
+    if (options.seed) world.settings.seed = *options.seed;
+    if (options.log_level) world.engine.log_level = *options.log_level;
+    world.engine.planted_bug = options.planted_bug;
+    auto started = simulation::start(std::move(world), {options.network, options.port_base});
     if (!started) {
         result.error = fmt::format("the world did not start: {}", started.error());
         return result;
@@ -237,9 +241,9 @@ scenario_result run_scenario(const scenario_spec& spec) {
     return result;
 }
 
-std::optional<std::string> check_determinism(const scenario_spec& spec) {
-    const auto first = run_scenario(spec);
-    const auto second = run_scenario(spec);
+std::optional<std::string> check_determinism(const scenario_spec& spec, const scenario_run_options& options) {
+    const auto first = run_scenario(spec, options);
+    const auto second = run_scenario(spec, options);
     if (first.error != second.error) return fmt::format("the runs ended differently: \"{}\" / \"{}\"", first.error, second.error);
     const auto n = std::min(first.log_lines.size(), second.log_lines.size());
     for (std::size_t i = 0; i < n; ++i)

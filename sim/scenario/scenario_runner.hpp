@@ -15,6 +15,9 @@
 
 #include "engine/delivery/tlsrpt_record.hpp"
 #include "mocks/transcript.hpp"
+#include "engine/core/planted_bug.hpp"
+#include "engine/log/mail_log.hpp"
+#include "sim/harness/simulation.hpp"
 #include "sim/scenario/scenario_spec.hpp"
 
 #include <cstddef>
@@ -53,10 +56,19 @@ struct scenario_result {
 // short enough to read in a terminal.
 inline constexpr std::size_t failure_log_lines_max = 40;
 
-scenario_result run_scenario(const scenario_spec& spec);
+// How a run may differ from what the file says (`mtasts-sim run` options).
+struct scenario_run_options {
+    std::optional<std::uint64_t> seed;         // --seed: replaces the world's seed
+    std::optional<log::level> log_level;       // --log-level: replaces [engine] log_level
+    network_kind network = network_kind::simulated;
+    std::uint16_t port_base = 32000;           // loopback only
+    core::planted_bug planted_bug = core::planted_bug::none;  // --plant (tests of the suite)
+};
+
+scenario_result run_scenario(const scenario_spec& spec, const scenario_run_options& options = {});
 
 // Runs the scenario twice and compares the mail logs and transcripts byte for byte.
 // Returns a description of the first difference, or nothing when both runs agree.
-std::optional<std::string> check_determinism(const scenario_spec& spec);
+std::optional<std::string> check_determinism(const scenario_spec& spec, const scenario_run_options& options = {});
 
 }  // namespace sts::sim

@@ -43,6 +43,7 @@ core::result<delivery::engine_config, std::string> engine_settings_of(const worl
     if (spec.engine.concurrency) config.concurrent_deliveries_max = *spec.engine.concurrency;
     config.cache.txt_temp_error_without_cache = spec.engine.txt_temp_error;
     config.seed = spec.settings.seed;
+    config.planted_bug = spec.engine.planted_bug;
     return config;
 }
 

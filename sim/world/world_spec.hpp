@@ -14,6 +14,7 @@
 // order they are listed (see world.hpp), so a file never has to spell one out.
 #pragma once
 
+#include "engine/core/planted_bug.hpp"
 #include "engine/core/time.hpp"
 #include "engine/log/mail_log.hpp"
 #include "engine/mtasts/policy_cache.hpp"
@@ -104,6 +105,8 @@ struct engine_spec {
     std::vector<core::duration> retry_delays;  // empty: the engine's defaults
     std::optional<std::size_t> concurrency;
     mtasts::txt_error_handling txt_temp_error = mtasts::txt_error_handling::proceed;
+    // Not a file key: set by `run --plant` to prove the suite catches a planted bug.
+    core::planted_bug planted_bug = core::planted_bug::none;
 };
 
 struct world_spec {
