@@ -408,6 +408,25 @@ void dns_server::stop() {
     s.record(transcript_kind::event, "stopped");
 }
 
+core::result<std::monostate, std::string> dns_server::set_zone(zone_data data) {
+    auto& s = *state_;
+    auto built = zone::build(data);
+    if (!built) return core::failure("zone: " + built.error());
+    s.config.zone = std::move(data);
+    if (s.data) s.data.emplace(std::move(built).value());
+    return std::monostate{};
+}
+
+core::result<std::monostate, std::string> dns_server::set_faults(std::vector<dns_fault> faults) {
+    auto& s = *state_;
+    auto probe = s.config;
+    probe.faults = faults;
+    if (auto problem = validate(probe); !problem.empty()) return core::failure(std::move(problem));
+    if (s.faults) s.faults.emplace(faults);
+    s.config.faults = std::move(faults);
+    return std::monostate{};
+}
+
 const dns_server_config& dns_server::config() const {
     return state_->config;
 }

@@ -28,6 +28,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace sts::mocks {
 
@@ -43,6 +44,14 @@ public:
     // wrong: the config (validate()) or the address.
     core::result<std::monostate, std::string> start();
     void stop();
+
+    // Mid-run changes (a scenario step that edits DNS): the records and denials, or the
+    // faults, served from the next query on. The data is checked as start() checks it; on
+    // an error nothing changes. New faults count their occurrences from the change (every
+    // fault of the new list starts at zero), as a resolver reconfigured would. Before
+    // start() they only replace the config.
+    core::result<std::monostate, std::string> set_zone(zone_data data);
+    core::result<std::monostate, std::string> set_faults(std::vector<dns_fault> faults);
 
     const dns_server_config& config() const;
     // Where it serves once started.

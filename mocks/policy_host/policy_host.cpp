@@ -124,10 +124,17 @@ std::string format_duration(core::duration d) {
 struct policy_host::state {
     state(mock_context& c, policy_host_config cfg) : ctx(c), config(std::move(cfg)) {}
 
+    // What connections are served with: a connection keeps the one it was accepted
+    // under, so set_config() never pulls a body or a certificate from under one in flight.
+    struct serving {
+        policy_host_config config;
+        ssl_context_ptr ssl_native;  // owns the SNI table the context's callback reads
+        std::unique_ptr<asio::ssl::context> ssl;
+    };
+
     mock_context& ctx;
-    policy_host_config config;
-    ssl_context_ptr ssl_native;  // owns the SNI table the context's callback reads
-    std::unique_ptr<asio::ssl::context> ssl;
+    policy_host_config config;  // the latest; its name and listen address never change
+    std::shared_ptr<serving> current;
     std::unique_ptr<net::listener> listener;
     net::endpoint local;
     std::vector<recorded_request> requests;
@@ -149,7 +156,7 @@ using host_state = policy_host::state;
 class session {
 public:
     session(std::shared_ptr<host_state> hs, std::unique_ptr<net::byte_stream> stream, std::uint64_t number)
-        : hs_(std::move(hs)), stream_(std::move(stream)), number_(number) {
+        : hs_(std::move(hs)), site_(hs_->current), stream_(std::move(stream)), number_(number) {
         hs_->open.emplace(number_, stream_.get());
     }
     ~session() { hs_->open.erase(number_); }
@@ -179,16 +186,17 @@ private:
     asio::awaitable<bool> send(tls_stream& tls, std::string_view bytes);
     asio::awaitable<void> shutdown(tls_stream& tls);
     asio::awaitable<void> stall();
-    core::time_point deadline() const { return hs_->ctx.clock.now() + hs_->config.request_timeout; }
+    core::time_point deadline() const { return hs_->ctx.clock.now() + site_->config.request_timeout; }
 
     std::shared_ptr<host_state> hs_;
+    std::shared_ptr<host_state::serving> site_;  // the config this connection was accepted under
     std::unique_ptr<net::byte_stream> stream_;
     std::uint64_t number_;
     std::string sni_, tls_version_;
 };
 
 asio::awaitable<void> session::run() {
-    const auto& config = hs_->config;
+    const auto& config = site_->config;
     hs_->record(transcript_kind::event,
                 fmt::format("accept connection {} from {}", number_, net::to_string(stream_->remote_endpoint())));
     if (hs_->open.size() > config.concurrent_connections_max) {
@@ -202,7 +210,7 @@ asio::awaitable<void> session::run() {
         co_return;
     }
     net::asio_stream plain(hs_->ctx.io.get_executor(), *stream_);
-    tls_stream tls(plain, *hs_->ssl);
+    tls_stream tls(plain, *site_->ssl);
     boost::system::error_code ec;
     {
         net::deadline_guard guard(hs_->ctx.timers, deadline(), [this] { stream_->close(); });
@@ -240,7 +248,7 @@ asio::awaitable<void> session::run() {
 }
 
 asio::awaitable<session::flow> session::serve(tls_stream& tls) {
-    const auto& config = hs_->config;
+    const auto& config = site_->config;
     // The buffer's own cap backs up the parser's: the header limit trips first.
     beast::flat_buffer buffer(config.header_bytes_max + config.request_body_bytes_max + read_chunk_bytes);
     for (std::size_t served = 0;;) {
@@ -345,7 +353,7 @@ std::size_t session::record_request(const http::request<http::string_body>& requ
                             r.version % 10, sni_.empty() ? "(none)" : core::quote_peer_text(sni_),
                             host ? core::quote_peer_text(*host) : "(none)", r.body_bytes,
                             http_wire::quoted_fields(r.headers)));
-    if (hs_->requests.size() >= hs_->config.recorded_requests_max)
+    if (hs_->requests.size() >= site_->config.recorded_requests_max)
         return std::numeric_limits<std::size_t>::max();
     hs_->requests.push_back(std::move(r));
     return hs_->requests.size() - 1;
@@ -353,7 +361,7 @@ std::size_t session::record_request(const http::request<http::string_body>& requ
 
 // The configured answer at the policy path, with every fault of the response.
 asio::awaitable<session::flow> session::answer(tls_stream& tls, bool head, bool keep_alive) {
-    const auto& config = hs_->config;
+    const auto& config = site_->config;
     const auto& r = config.response;
     const bool with_body = body_allowed(r.status);
     const bool until_close = with_body && r.framing == body_framing::until_close;
@@ -477,6 +485,25 @@ asio::awaitable<void> session::stall() {
 
 }  // namespace
 
+namespace {
+
+// The config checked, and its TLS context built: what start() and set_config() serve with.
+core::result<std::shared_ptr<host_state::serving>, std::string> make_serving(const policy_host_config& config) {
+    if (auto problem = validate(config); !problem.empty()) return core::failure(std::move(problem));
+    auto native = make_server_context(config.tls);
+    if (!native) return core::failure("TLS: " + native.error());
+    auto site = std::make_shared<host_state::serving>();
+    site->config = config;
+    site->ssl_native = std::move(native).value();
+    // asio's context frees the handle it is given; it gets a reference of its own, and
+    // ssl_native keeps the SNI table alive.
+    SSL_CTX_up_ref(site->ssl_native.get());
+    site->ssl = std::make_unique<asio::ssl::context>(site->ssl_native.get());
+    return site;
+}
+
+}  // namespace
+
 policy_host::policy_host(mock_context& context, policy_host_config config)
     : state_(std::make_shared<state>(context, std::move(config))) {}
 
@@ -486,16 +513,20 @@ policy_host::~policy_host() {
 
 core::result<std::monostate, std::string> policy_host::start() {
     if (state_->listener) return core::failure(std::string("already started"));
-    if (auto problem = validate(state_->config); !problem.empty()) return core::failure(std::move(problem));
-    auto native = make_server_context(state_->config.tls);
-    if (!native) return core::failure("TLS: " + native.error());
-    state_->ssl_native = std::move(native).value();
-    // asio's context frees the handle it is given; it gets a reference of its own, and
-    // ssl_native keeps the SNI table alive.
-    SSL_CTX_up_ref(state_->ssl_native.get());
-    state_->ssl = std::make_unique<asio::ssl::context>(state_->ssl_native.get());
-
+    auto site = make_serving(state_->config);
+    if (!site) return core::failure(std::move(site).error());
+    state_->current = std::move(site).value();
     return detail::start_listening<session>(state_);
+}
+
+core::result<std::monostate, std::string> policy_host::set_config(policy_host_config config) {
+    config.host_name = state_->config.host_name;
+    config.listen = state_->config.listen;
+    auto site = make_serving(config);
+    if (!site) return core::failure(std::move(site).error());
+    state_->config = std::move(config);
+    if (state_->current) state_->current = std::move(site).value();
+    return std::monostate{};
 }
 
 void policy_host::stop() {

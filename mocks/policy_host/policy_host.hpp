@@ -46,6 +46,13 @@ public:
     core::result<std::monostate, std::string> start();
     void stop();
 
+    // A mid-run change (a scenario step): what the host answers, its faults and its TLS
+    // identity and caps, for connections accepted from now on; a connection already open
+    // keeps what it was accepted under, as after a server's graceful reload. The host keeps
+    // its name and address whatever `config` says. Checked as start() checks; on an error
+    // nothing changes.
+    core::result<std::monostate, std::string> set_config(policy_host_config config);
+
     const policy_host_config& config() const;
     // Where it listens once started (the chosen port when the config asked for port 0).
     net::endpoint local_endpoint() const;

@@ -591,6 +591,18 @@ core::result<std::monostate, std::string> connect_proxy::start() {
     return detail::start_listening<session>(state_);
 }
 
+core::result<std::monostate, std::string> connect_proxy::set_fault(proxy_fault fault,
+                                                                   std::optional<std::string> proxy_authorization) {
+    if (fault == proxy_fault::intercept && !state_->forger) {
+        auto forger = interception_ca::load(state_->config.interception_ca);
+        if (!forger) return core::failure(std::move(forger).error());
+        state_->forger.emplace(std::move(forger).value());
+    }
+    state_->config.fault = fault;
+    state_->config.proxy_authorization = std::move(proxy_authorization);
+    return std::monostate{};
+}
+
 void connect_proxy::stop() {
     detail::stop_listening(*state_);
 }

@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -43,6 +44,12 @@ public:
     // Validates the config, loads the interception CA if needed and starts listening.
     core::result<std::monostate, std::string> start();
     void stop();
+
+    // A mid-run change (a scenario step): the fault and the required Proxy-Authorization,
+    // for every CONNECT read from now on. The error says why the change was refused (the
+    // interception CA does not load); nothing changes then.
+    core::result<std::monostate, std::string> set_fault(proxy_fault fault,
+                                                        std::optional<std::string> proxy_authorization);
 
     const connect_proxy_config& config() const;
     net::endpoint local_endpoint() const;

@@ -118,38 +118,44 @@ std::string address_list(const std::vector<std::string>& addresses) {
 }  // namespace
 
 struct smtp_receiver::state {
-    state(mock_context& c, receiver_config cfg)
-        : ctx(c), config(std::move(cfg)), override_hits(config.overrides.size(), 0) {}
+    // What connections are served with: a connection keeps the one it was accepted under,
+    // so set_config() never pulls a reply or a certificate from under one in flight.
+    struct serving {
+        receiver_config config;
+        ssl_context_ptr ssl_native;  // owns the SNI table the context's callback reads
+        std::unique_ptr<asio::ssl::context> ssl;
+        std::vector<std::uint64_t> override_hits;  // arrivals at each override's step
+
+        // The override that applies to this arrival at `step`, if any. Every override of
+        // the step counts the arrival, so occurrences stay meaningful when several are
+        // configured; the first one listed wins.
+        const reply_override* arrive(smtp_step step) {
+            const reply_override* chosen = nullptr;
+            for (std::size_t i = 0; i < config.overrides.size(); ++i) {
+                const auto& o = config.overrides[i];
+                if (o.step != step) continue;
+                ++override_hits[i];
+                if (chosen == nullptr && (o.occurrence == 0 || o.occurrence == override_hits[i])) chosen = &o;
+            }
+            return chosen;
+        }
+    };
+
+    state(mock_context& c, receiver_config cfg) : ctx(c), config(std::move(cfg)) {}
 
     mock_context& ctx;
-    receiver_config config;
-    ssl_context_ptr ssl_native;  // owns the SNI table the context's callback reads
-    std::unique_ptr<asio::ssl::context> ssl;
+    receiver_config config;  // the latest; its name and listen address never change
+    std::shared_ptr<serving> current;
     std::unique_ptr<net::listener> listener;
     net::endpoint local;
     std::vector<received_message> received;
     std::uint64_t accepted = 0;
     std::map<std::uint64_t, net::byte_stream*> open;  // live connections, closed by stop()
-    std::vector<std::uint64_t> override_hits;         // arrivals at each override's step
     bool stopped = false;
 
     void record(transcript_kind kind, std::string text) {
         if (stopped) return;
         ctx.record.add(ctx.clock.now(), config.host_name, kind, std::move(text));
-    }
-
-    // The override that applies to this arrival at `step`, if any. Every override of the
-    // step counts the arrival, so occurrences stay meaningful when several are configured;
-    // the first one listed wins.
-    const reply_override* arrive(smtp_step step) {
-        const reply_override* chosen = nullptr;
-        for (std::size_t i = 0; i < config.overrides.size(); ++i) {
-            const auto& o = config.overrides[i];
-            if (o.step != step) continue;
-            ++override_hits[i];
-            if (chosen == nullptr && (o.occurrence == 0 || o.occurrence == override_hits[i])) chosen = &o;
-        }
-        return chosen;
     }
 };
 
@@ -162,7 +168,7 @@ class session {
 public:
     session(std::shared_ptr<receiver_state> rs, std::unique_ptr<net::byte_stream> stream,
             std::uint64_t number)
-        : rs_(std::move(rs)), stream_(std::move(stream)), number_(number) {
+        : rs_(std::move(rs)), site_(rs_->current), stream_(std::move(stream)), number_(number) {
         rs_->open.emplace(number_, stream_.get());
     }
     ~session() { rs_->open.erase(number_); }
@@ -210,9 +216,10 @@ private:
         rcpt_to_.clear();
     }
     std::string ehlo_reply() const;
-    core::time_point deadline() const { return rs_->ctx.clock.now() + rs_->config.idle_timeout; }
+    core::time_point deadline() const { return rs_->ctx.clock.now() + site_->config.idle_timeout; }
 
     std::shared_ptr<receiver_state> rs_;
+    std::shared_ptr<receiver_state::serving> site_;  // the config this connection was accepted under
     std::unique_ptr<net::byte_stream> stream_;
     std::uint64_t number_;
     std::array<char, read_chunk_bytes> chunk_{};
@@ -227,7 +234,7 @@ private:
 };
 
 asio::awaitable<void> session::run() {
-    const auto& config = rs_->config;
+    const auto& config = site_->config;
     rs_->record(transcript_kind::event,
                 fmt::format("accept connection {} from {}", number_, net::to_string(stream_->remote_endpoint())));
     const auto executor = rs_->ctx.io.get_executor();
@@ -262,7 +269,7 @@ asio::awaitable<void> session::run() {
 
 // The STARTTLS handshake and the dialogue over TLS (RFC 3207 §4-4.2).
 asio::awaitable<session::flow> session::secure(net::asio_stream& plain) {
-    const auto& config = rs_->config;
+    const auto& config = site_->config;
     switch (config.handshake) {
         case handshake_fault::none:
             break;
@@ -280,7 +287,7 @@ asio::awaitable<session::flow> session::secure(net::asio_stream& plain) {
             co_return flow::close;
         }
     }
-    tls_stream tls(plain, *rs_->ssl);
+    tls_stream tls(plain, *site_->ssl);
     boost::system::error_code ec;
     {
         net::deadline_guard guard(rs_->ctx.timers, deadline(), [this] { stream_->close(); });
@@ -314,7 +321,7 @@ asio::awaitable<session::flow> session::secure(net::asio_stream& plain) {
 
 template <class Stream>
 asio::awaitable<session::flow> session::dialogue(Stream& s) {
-    const auto& config = rs_->config;
+    const auto& config = site_->config;
     for (;;) {
         std::string line;
         const auto status = co_await read_line(s, line);
@@ -338,7 +345,7 @@ asio::awaitable<session::flow> session::dialogue(Stream& s) {
 
 template <class Stream>
 asio::awaitable<session::flow> session::command(Stream& s, const std::string& line) {
-    const auto& config = rs_->config;
+    const auto& config = site_->config;
     const auto verb = verb_of(line);
     const auto arg = argument_of(line);
     if (greeting_failed_ && verb != "QUIT")
@@ -426,7 +433,7 @@ asio::awaitable<session::flow> session::command(Stream& s, const std::string& li
 // The content after the 354, up to the lone "." (RFC 5321 §4.1.1.4), then its answer.
 template <class Stream>
 asio::awaitable<session::flow> session::message_content(Stream& s) {
-    const auto& config = rs_->config;
+    const auto& config = site_->config;
     std::string stored;
     std::size_t size = 0;
     for (;;) {
@@ -485,7 +492,7 @@ asio::awaitable<session::flow> session::message_content(Stream& s) {
 template <class Stream>
 asio::awaitable<session::answered> session::answer(Stream& s, smtp_step step, std::string_view normal,
                                                    std::string_view extra) {
-    const reply_override* o = rs_->arrive(step);
+    const reply_override* o = site_->arrive(step);
     const std::string reply(o != nullptr && o->reply ? std::string_view(*o->reply) : normal);
     answered result{.ok = step == smtp_step::tls_established || is_success(reply),
                     .next = o != nullptr ? (o->then == after_reply::carry_on ? flow::carry_on
@@ -549,7 +556,7 @@ asio::awaitable<bool> session::send(Stream& s, std::string_view bytes) {
 // job). The buffer never holds more than line_bytes_max plus one read.
 template <class Stream>
 asio::awaitable<session::read_status> session::read_line(Stream& s, std::string& line) {
-    const auto max = rs_->config.line_bytes_max;
+    const auto max = site_->config.line_bytes_max;
     for (;;) {
         const auto lf = pending_.find('\n');
         if (lf != std::string::npos) {
@@ -605,7 +612,7 @@ void session::close(std::string_view why) {
 }
 
 std::string session::ehlo_reply() const {
-    const auto& config = rs_->config;
+    const auto& config = site_->config;
     std::vector<std::string> lines{config.host_name};
     for (const auto& keyword : config.ehlo_keywords) lines.push_back(keyword);
     // RFC 3207 §4: STARTTLS is advertised before TLS only.
@@ -620,6 +627,26 @@ std::string session::ehlo_reply() const {
 
 }  // namespace
 
+namespace {
+
+// The config checked, and its TLS context built: what start() and set_config() serve with.
+core::result<std::shared_ptr<receiver_state::serving>, std::string> make_serving(const receiver_config& config) {
+    if (auto problem = validate(config); !problem.empty()) return core::failure(std::move(problem));
+    auto native = make_server_context(config.tls);
+    if (!native) return core::failure("TLS: " + native.error());
+    auto site = std::make_shared<receiver_state::serving>();
+    site->config = config;
+    site->override_hits.assign(config.overrides.size(), 0);
+    site->ssl_native = std::move(native).value();
+    // asio's context frees the handle it is given; it gets a reference of its own, and
+    // ssl_native keeps the SNI table alive.
+    SSL_CTX_up_ref(site->ssl_native.get());
+    site->ssl = std::make_unique<asio::ssl::context>(site->ssl_native.get());
+    return site;
+}
+
+}  // namespace
+
 smtp_receiver::smtp_receiver(mock_context& context, receiver_config config)
     : state_(std::make_shared<state>(context, std::move(config))) {}
 
@@ -629,16 +656,20 @@ smtp_receiver::~smtp_receiver() {
 
 core::result<std::monostate, std::string> smtp_receiver::start() {
     if (state_->listener) return core::failure(std::string("already started"));
-    if (auto problem = validate(state_->config); !problem.empty()) return core::failure(std::move(problem));
-    auto native = make_server_context(state_->config.tls);
-    if (!native) return core::failure("TLS: " + native.error());
-    state_->ssl_native = std::move(native).value();
-    // asio's context frees the handle it is given; it gets a reference of its own, and
-    // ssl_native keeps the SNI table alive.
-    SSL_CTX_up_ref(state_->ssl_native.get());
-    state_->ssl = std::make_unique<asio::ssl::context>(state_->ssl_native.get());
-
+    auto site = make_serving(state_->config);
+    if (!site) return core::failure(std::move(site).error());
+    state_->current = std::move(site).value();
     return detail::start_listening<session>(state_);
+}
+
+core::result<std::monostate, std::string> smtp_receiver::set_config(receiver_config config) {
+    config.host_name = state_->config.host_name;
+    config.listen = state_->config.listen;
+    auto site = make_serving(config);
+    if (!site) return core::failure(std::move(site).error());
+    state_->config = std::move(config);
+    if (state_->current) state_->current = std::move(site).value();
+    return std::monostate{};
 }
 
 void smtp_receiver::stop() {

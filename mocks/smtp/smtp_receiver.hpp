@@ -44,6 +44,13 @@ public:
     core::result<std::monostate, std::string> start();
     void stop();
 
+    // A mid-run change (a scenario step): STARTTLS, replies, faults, TLS identity and
+    // caps, for connections accepted from now on; a connection already open keeps what it
+    // was accepted under, and reply overrides count their occurrences afresh. The receiver
+    // keeps its name and address whatever `config` says. Checked as start() checks; on an
+    // error nothing changes.
+    core::result<std::monostate, std::string> set_config(receiver_config config);
+
     const receiver_config& config() const;
     // Where it listens once started (the chosen port when the config asked for port 0).
     net::endpoint local_endpoint() const;

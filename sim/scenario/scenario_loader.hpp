@@ -9,7 +9,12 @@
 // with any mistake yields no spec, so nothing runs from it.
 //
 // `start` and `seed` may be given in [scenario] or in [world], not in both: they are the
-// world's, and certificate validity counts from that one start.
+// world's, and certificate validity counts from that one start. Likewise `semantics` in
+// [scenario] and `route_mode` in [engine] say the same thing, so only one may be given.
+//
+// Steps that change the world are read by the world loader's own entry readers
+// (read_policy_host_table() ...), so a change is checked exactly as the table it changes,
+// and must name a host the world has.
 //
 // Bounds: the file size (world_file_bytes_max) and the number of steps and expectations.
 #pragma once

@@ -1,6 +1,9 @@
 #include "sim/scenario/scenario_runner.hpp"
 
 #include "engine/core/peer_text.hpp"
+#include "engine/tlsrpt/policy_type.hpp"
+#include "engine/tlsrpt/result_type.hpp"
+#include "mocks/dns/server.hpp"
 #include "sim/harness/simulation.hpp"
 #include "sim/world/world.hpp"
 
@@ -42,13 +45,29 @@ delivery::message make_message(const scenario_spec& spec, const scenario_step& s
 struct run_record {
     std::vector<delivery::recipient_outcome> outcomes;  // stopped engines' first, in order
     std::vector<delivery::tlsrpt_record> tlsrpt;        // likewise
+    std::vector<delivery::message> dsns;                // likewise
     std::vector<delivery::engine_counts> counts;        // one per engine
 };
 
 void take(run_record& rec, delivery::engine& e) {
     for (auto& o : e.outcomes()) rec.outcomes.push_back(std::move(o));
     for (const auto& t : e.tlsrpt_records()) rec.tlsrpt.push_back(t);
+    for (const auto& d : e.dsns()) rec.dsns.push_back(d);
     rec.counts.push_back(e.counts());
+}
+
+// Applies a step that changes the world; the error says why it could not be applied.
+core::result<std::monostate, std::string> apply_change(world& w, const scenario_step& step) {
+    using k = scenario_step::kind;
+    switch (step.what) {
+        case k::dns_set: return w.set_dns_records(step.records);
+        case k::dns_remove: return w.remove_dns_records(step.name, step.type);
+        case k::dns_fault: return w.set_dns_fault(*step.fault);
+        case k::policy: return w.set_policy_host(*step.policy, step.new_certificate);
+        case k::smtp: return w.set_smtp_host(*step.smtp, step.new_certificate);
+        case k::proxy: return w.set_proxy_fault(*step.proxy);
+        default: return std::monostate{};
+    }
 }
 
 std::string_view state_text(delivery::recipient_state s) {
@@ -60,12 +79,23 @@ std::string_view state_text(delivery::recipient_state s) {
     return "?";
 }
 
-bool same_state(expected_outcome want, delivery::recipient_state got) {
+// `deferred` is `queued` after at least one failed attempt: the engine tried and will
+// try again, as opposed to a recipient nobody has tried yet.
+bool same_state(expected_outcome want, const delivery::recipient_outcome& got) {
     switch (want) {
-        case expected_outcome::delivered: return got == delivery::recipient_state::delivered;
-        case expected_outcome::queued: return got == delivery::recipient_state::queued;
-        case expected_outcome::bounced: return got == delivery::recipient_state::bounced;
+        case expected_outcome::delivered: return got.state == delivery::recipient_state::delivered;
+        case expected_outcome::queued: return got.state == delivery::recipient_state::queued;
+        case expected_outcome::deferred: return got.state == delivery::recipient_state::queued && got.attempts >= 1;
+        case expected_outcome::bounced: return got.state == delivery::recipient_state::bounced;
     }
+    return false;
+}
+
+// Whether a DSN names the recipient (RFC 3464 §2.3.2 Final-Recipient field).
+bool dsn_names(const std::vector<delivery::message>& dsns, const std::string& recipient) {
+    const auto want = lower(fmt::format("final-recipient: rfc822; {}\r\n", recipient));
+    for (const auto& d : dsns)
+        if (lower(d.data).find(want) != std::string::npos) return true;
     return false;
 }
 
@@ -84,12 +114,66 @@ std::string check_recipient(const scenario_expectation& e, const run_record& rec
         if (!last->last_reply.empty()) text += fmt::format(", last reply: {}", core::quote_peer_text(last->last_reply));
         return text;
     };
-    if (!same_state(e.outcome, last->state)) return found();
+    if (!same_state(e.outcome, *last)) return found();
     if (e.via && host_key(*e.via) != host_key(last->delivered_via)) return found();
     if (e.tls) {
         const std::string got = last->tls_protocol.empty() ? "none" : last->tls_protocol;
         if (*e.tls != got) return found();
     }
+    if (e.attempts && *e.attempts != last->attempts) return found();
+    if (e.dsn && *e.dsn != dsn_names(rec.dsns, e.subject))
+        return fmt::format("{}; {}", found(), *e.dsn ? "no DSN names the recipient" : "a DSN names the recipient");
+    return {};
+}
+
+std::string check_log_order(const scenario_expectation& e, const std::vector<log::entry>& entries) {
+    std::size_t next = 0;
+    for (const auto& en : entries)
+        if (next < e.lines.size() && en.text == e.lines[next]) ++next;
+    if (next == e.lines.size()) return {};
+    const bool present = std::any_of(entries.begin(), entries.end(),
+                                     [&](const log::entry& en) { return en.text == e.lines[next]; });
+    return fmt::format("line {} of the list (\"{}\") {}", next + 1, e.lines[next],
+                       present ? "appears only before the lines listed ahead of it" : "is not in the log");
+}
+
+bool tlsrpt_matches(const scenario_expectation& e, const delivery::tlsrpt_record& t) {
+    if (!e.subject.empty() && host_key(e.subject) != host_key(t.policy_domain)) return false;
+    if (e.policy && *e.policy != tlsrpt::to_string(t.policy)) return false;
+    if (e.success && *e.success != t.success) return false;
+    if (e.result && (!t.result || *e.result != tlsrpt::to_string(*t.result))) return false;
+    return true;
+}
+
+std::string describe_tlsrpt(const delivery::tlsrpt_record& t) {
+    return fmt::format("{} {} {} {}", t.policy_domain, tlsrpt::to_string(t.policy), t.mx_host,
+                       t.success ? std::string("success") : std::string(t.result ? tlsrpt::to_string(*t.result) : "failure"));
+}
+
+std::string check_tlsrpt(const scenario_expectation& e, const run_record& rec) {
+    std::uint64_t matched = 0;
+    for (const auto& t : rec.tlsrpt)
+        if (tlsrpt_matches(e, t)) ++matched;
+    const bool ok = e.at_least ? matched >= e.count : matched == e.count;
+    if (ok) return {};
+    std::string seen;
+    for (std::size_t i = 0; i < rec.tlsrpt.size() && i < 5; ++i)
+        seen += fmt::format("{}{}", seen.empty() ? "" : "; ", describe_tlsrpt(rec.tlsrpt[i]));
+    return fmt::format("found {} matching TLS-RPT records of {}{}", matched, rec.tlsrpt.size(),
+                       seen.empty() ? std::string() : fmt::format(" ({}{})", seen, rec.tlsrpt.size() > 5 ? "; ..." : ""));
+}
+
+std::string check_cache(const scenario_expectation& e, delivery::engine& engine) {
+    const auto entry = engine.cache().find(host_key(e.subject));
+    if (!e.present) {
+        return entry ? fmt::format("found an entry with id {} (mode {})", entry->policy_id,
+                                   mtasts::to_string(entry->cached_policy.policy_mode))
+                     : std::string();
+    }
+    if (!entry) return "the cache has no entry for the domain";
+    const auto mode = std::string(mtasts::to_string(entry->cached_policy.policy_mode));
+    if ((e.policy_id && *e.policy_id != entry->policy_id) || (e.mode && *e.mode != mode))
+        return fmt::format("found id {} mode {}", entry->policy_id, mode);
     return {};
 }
 
@@ -106,6 +190,24 @@ std::string check(const scenario_expectation& e, const scenario_spec& spec, simu
                 return it != entries.end() ? std::string() : "no log line has exactly this text";
             return it == entries.end() ? std::string() : fmt::format("found: {}", log::format_line(*it));
         }
+        case k::log_contains:
+        case k::log_contains_absent: {
+            const auto& entries = s.log().entries();
+            const auto it = std::find_if(entries.begin(), entries.end(), [&](const log::entry& en) {
+                return en.text.find(e.subject) != std::string::npos;
+            });
+            if (e.what == k::log_contains)
+                return it != entries.end() ? std::string() : "no log line contains this text";
+            return it == entries.end() ? std::string() : fmt::format("found: {}", log::format_line(*it));
+        }
+        case k::log_order: return check_log_order(e, s.log().entries());
+        case k::dns_queries: {
+            const auto n = static_cast<std::uint64_t>(s.world().dns_server().queries().count(e.subject, e.type));
+            const bool ok = e.at_least ? n >= e.count : n == e.count;
+            return ok ? std::string() : fmt::format("found {} queries", n);
+        }
+        case k::tlsrpt: return check_tlsrpt(e, rec);
+        case k::cache: return check_cache(e, s.engine());
         case k::contacted:
         case k::not_contacted: {
             const auto host = host_key(e.subject);
@@ -157,6 +259,12 @@ std::vector<std::string> keywords(const scenario_expectation& e) {
         case k::contacted:
         case k::not_contacted: return {e.subject};
         case k::policy_fetches: return {"MTA-STS policy"};
+        case k::log_contains:
+        case k::log_contains_absent: return {e.subject};
+        case k::log_order: return e.lines;
+        case k::dns_queries: return {e.subject};
+        case k::tlsrpt:
+        case k::cache: return {e.subject};
         default: return {};
     }
 }
@@ -191,6 +299,7 @@ scenario_result run_scenario(const scenario_spec& spec, const scenario_run_optio
     result.name = spec.name;
     result.summary = spec.summary;
     result.covers = spec.covers;
+    result.semantics = std::string(to_string(spec.semantics));
     auto world = spec.world;
     if (options.seed) world.settings.seed = *options.seed;
     if (options.log_level) world.engine.log_level = *options.log_level;
@@ -213,6 +322,15 @@ scenario_result run_scenario(const scenario_spec& spec, const scenario_run_optio
                     result.log_lines = s.log_lines();
                     return result;
                 }
+                break;
+            }
+            default: {
+                if (auto r = apply_change(s.world(), step); !r) {
+                    result.error = fmt::format("line {}: the change did not apply: {}", step.line, r.error());
+                    result.log_lines = s.log_lines();
+                    return result;
+                }
+                s.world().note(step.description);
                 break;
             }
         }

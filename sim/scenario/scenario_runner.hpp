@@ -1,9 +1,12 @@
 // sim/scenario/scenario_runner.hpp
 //
 // Runs one scenario (issue 5, item 2): starts its world and the engine under test on the
-// simulated network (sim/harness/simulation.hpp), performs the steps in file order, then
-// evaluates every expectation against what happened — the engine's recipient outcomes,
-// its mail log, the world's transcript — and always the conservation invariant last. The
+// simulated network (sim/harness/simulation.hpp), performs the steps in file order (a
+// change to the world goes through world.hpp's set_* calls and is noted in the transcript
+// as an event of the host "scenario"), then evaluates every expectation against what
+// happened — the engine's recipient outcomes, DSNs, TLS-RPT records and final policy
+// cache, its mail log, the resolver's query log, the world's transcript — and always the
+// conservation invariant last. The
 // result says pass or fail, which expectations were unmet and why, and keeps the engine
 // log lines around the first unmet one, so a failure can be understood without a rerun.
 //
@@ -39,6 +42,7 @@ struct scenario_result {
     std::string name;
     std::string summary;
     std::vector<std::string> covers;
+    std::string semantics;  // "gateway" or "rfc8461" (the spec's semantics profile)
     bool passed = false;
     // Set when the scenario could not run to its end (the world did not start, a restart
     // failed); expectations are then not evaluated.

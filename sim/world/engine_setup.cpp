@@ -44,6 +44,7 @@ core::result<delivery::engine_config, std::string> engine_settings_of(const worl
     config.cache.txt_temp_error_without_cache = spec.engine.txt_temp_error;
     config.seed = spec.settings.seed;
     config.planted_bug = spec.engine.planted_bug;
+    config.plan_observer = spec.engine.plan_observer;
     return config;
 }
 

@@ -30,6 +30,7 @@
 #include "sim/world/world_spec.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,12 +96,44 @@ public:
     std::string trust_store_pem() const;
     core::result<std::monostate, std::string> write_trust_store(const std::string& path) const;
 
+    // Mid-run changes (scenario steps). Each is checked as assembly checks the file's data
+    // and, on an error, leaves the world as it was. spec() stays what the world started
+    // from.
+    //
+    // Replaces, for each name and type among `records`, that RRset by the given records
+    // (TLSA `cert:` references resolved against the certificates presented now).
+    core::result<std::monostate, std::string> set_dns_records(const std::vector<dns_entry>& records);
+    // Removes the records of `name` (of `type` only, when given).
+    core::result<std::monostate, std::string> remove_dns_records(const std::string& name,
+                                                                 std::optional<dns::rr_type> type);
+    // Replaces the faults of the fault's name (and type, when it has one) by this one; a
+    // fault of kind none without a delay only clears them. Occurrences count afresh.
+    core::result<std::monostate, std::string> set_dns_fault(const mocks::dns_fault& fault);
+    // Replaces what a policy host or SMTP host serves (mocks' set_config()). With
+    // `new_certificate` the host's certificate is issued anew from `spec.cert` by the
+    // world's certificate factory, and every TLSA record computed from it is recomputed,
+    // so `cert:` references stay true; without, the host keeps the certificate it has.
+    core::result<std::monostate, std::string> set_policy_host(const policy_host_spec& spec, bool new_certificate);
+    core::result<std::monostate, std::string> set_smtp_host(const smtp_host_spec& spec, bool new_certificate);
+    // The proxy's fault and required Proxy-Authorization (its port stays).
+    core::result<std::monostate, std::string> set_proxy_fault(const proxy_spec& spec);
+    // Records a line in the transcript as an event of the host "scenario", so timelines
+    // show when a change happened.
+    void note(std::string text);
+
     mocks::dns_server& dns_server();
     mocks::smtp_receiver* smtp_host(const std::string& host);
     mocks::policy_host* policy_host(const std::string& domain);
     mocks::connect_proxy* proxy(const std::string& host);
 
 private:
+    std::optional<std::string> issue(const std::string& host, const mocks::leaf_spec& leaf);
+    mocks::tls_identity identity(const std::string& host) const;
+    core::result<mocks::zone_data, std::string> zone_of() const;
+    core::result<std::monostate, std::string> rebuild_zone();
+    core::result<std::monostate, std::string> reconfigure(
+        const std::string& host_name, const mocks::leaf_spec& cert, bool new_certificate,
+        mocks::tls_server_config& tls, const std::function<core::result<std::monostate, std::string>()>& apply);
     std::string host_address(int kind_octet, std::size_t index) const;
     std::uint16_t port_for(std::uint16_t well_known) const;
 

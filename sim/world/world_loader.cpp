@@ -486,12 +486,11 @@ std::vector<mocks::http_field> read_headers(table_reader& r) {
     return out;
 }
 
-policy_host_spec read_policy_host(table_reader& parent, const std::string& domain, const toml::table& t,
-                                  core::time_point start) {
+policy_host_spec read_policy_host_keys(table_reader& r, const toml::table& t, const std::string& domain,
+                                       core::time_point start) {
     policy_host_spec p;
     p.domain = lower(domain);
     p.host_name = "mta-sts." + p.domain;
-    table_reader r(t, parent.key_path(domain), parent.file(), parent.errors());
     auto& c = p.config;
     c.host_name = p.host_name;
     auto& res = c.response;
@@ -538,6 +537,12 @@ policy_host_spec read_policy_host(table_reader& parent, const std::string& domai
     return p;
 }
 
+policy_host_spec read_policy_host(table_reader& parent, const std::string& domain, const toml::table& t,
+                                  core::time_point start) {
+    table_reader r(t, parent.key_path(domain), parent.file(), parent.errors());
+    return read_policy_host_keys(r, t, domain, start);
+}
+
 // ---- [smtp."<host>"] ---------------------------------------------------------------------
 
 const std::vector<spelling<mocks::smtp_step>> smtp_steps = {
@@ -549,11 +554,10 @@ const std::vector<spelling<mocks::smtp_step>> smtp_steps = {
     {"quit", mocks::smtp_step::quit},
 };
 
-smtp_host_spec read_smtp_host(table_reader& parent, const std::string& host, const toml::table& t,
-                              core::time_point start) {
+smtp_host_spec read_smtp_host_keys(table_reader& r, const toml::table& t, const std::string& host,
+                                   core::time_point start) {
     smtp_host_spec s;
     s.host_name = lower(host);
-    table_reader r(t, parent.key_path(host), parent.file(), parent.errors());
     auto& c = s.config;
     c.host_name = s.host_name;
     if (auto v = r.boolean("starttls")) c.starttls_offered = *v;
@@ -604,12 +608,17 @@ smtp_host_spec read_smtp_host(table_reader& parent, const std::string& host, con
     return s;
 }
 
+smtp_host_spec read_smtp_host(table_reader& parent, const std::string& host, const toml::table& t,
+                              core::time_point start) {
+    table_reader r(t, parent.key_path(host), parent.file(), parent.errors());
+    return read_smtp_host_keys(r, t, host, start);
+}
+
 // ---- [proxy."<name>"] ----------------------------------------------------------------------
 
-proxy_spec read_proxy(table_reader& parent, const std::string& name, const toml::table& t) {
+proxy_spec read_proxy_keys(table_reader& r, const std::string& name) {
     proxy_spec p;
     p.host_name = lower(name);
-    table_reader r(t, parent.key_path(name), parent.file(), parent.errors());
     auto& c = p.config;
     c.host_name = p.host_name;
     if (auto v = read_enum<mocks::proxy_fault>(r, "fault",
@@ -623,6 +632,11 @@ proxy_spec read_proxy(table_reader& parent, const std::string& name, const toml:
     if (auto v = r.integer("port", 1, 65535)) c.listen.port = static_cast<std::uint16_t>(*v);
     r.finish();
     return p;
+}
+
+proxy_spec read_proxy(table_reader& parent, const std::string& name, const toml::table& t) {
+    table_reader r(t, parent.key_path(name), parent.file(), parent.errors());
+    return read_proxy_keys(r, name);
 }
 
 template <class F>
@@ -648,6 +662,24 @@ void for_each_table(const toml::table& root, std::string_view key, const std::st
 }
 
 }  // namespace
+
+dns_entry read_dns_entry_table(table_reader& r, const toml::table& t) { return read_dns_entry(r, t); }
+
+policy_host_spec read_policy_host_table(table_reader& r, const toml::table& t, const std::string& domain,
+                                        core::time_point start) {
+    return read_policy_host_keys(r, t, domain, start);
+}
+
+smtp_host_spec read_smtp_host_table(table_reader& r, const toml::table& t, const std::string& host,
+                                    core::time_point start) {
+    return read_smtp_host_keys(r, t, host, start);
+}
+
+proxy_spec read_proxy_table(table_reader& r, const std::string& name) { return read_proxy_keys(r, name); }
+
+std::optional<dns::rr_type> read_rr_type(table_reader& r, std::string_view key, bool required) {
+    return read_enum(r, key, rr_types, required);
+}
 
 const std::vector<std::string_view>& world_top_level_keys() {
     static const std::vector<std::string_view> keys = {"world", "profile", "dns", "policy_host", "smtp", "proxy",

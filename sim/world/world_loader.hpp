@@ -16,11 +16,13 @@
 
 #include "engine/core/result.hpp"
 #include "sim/toml/input_error.hpp"
+#include "sim/toml/table_reader.hpp"
 #include "sim/world/world_spec.hpp"
 
 #include <toml++/toml.h>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +40,19 @@ const std::vector<std::string_view>& world_top_level_keys();
 // Reads the world keys of an already-parsed document, appending mistakes to `errors`.
 // The result is meaningful only when no error was added.
 world_spec read_world(const toml::table& root, const std::string& file, input_errors& errors);
+
+// The readers of single world entries, for scenario steps that describe a change in the
+// world's own words. Each reads the keys of `t` through `r` (whose path names the entry in
+// messages) and ends with r.finish(), so a caller reads its own extra keys (`domain`,
+// `host`) through `r` first. `start` anchors certificate validity.
+dns_entry read_dns_entry_table(table_reader& r, const toml::table& t);
+policy_host_spec read_policy_host_table(table_reader& r, const toml::table& t, const std::string& domain,
+                                        core::time_point start);
+smtp_host_spec read_smtp_host_table(table_reader& r, const toml::table& t, const std::string& host,
+                                    core::time_point start);
+proxy_spec read_proxy_table(table_reader& r, const std::string& name);
+// `A`, `AAAA`, `CNAME`, `MX`, `TXT`, `TLSA`, `NS` or `SOA`.
+std::optional<dns::rr_type> read_rr_type(table_reader& r, std::string_view key, bool required = false);
 
 core::result<world_spec, input_errors> load_world_text(std::string_view text, const std::string& file);
 core::result<world_spec, input_errors> load_world_file(const std::string& path);

@@ -16,6 +16,7 @@
 
 #include "engine/core/planted_bug.hpp"
 #include "engine/core/time.hpp"
+#include "engine/delivery/destination_plan.hpp"
 #include "engine/log/mail_log.hpp"
 #include "engine/mtasts/policy_cache.hpp"
 #include "engine/tls/profile.hpp"
@@ -29,6 +30,7 @@
 #include "mocks/smtp/receiver_config.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -107,6 +109,8 @@ struct engine_spec {
     mtasts::txt_error_handling txt_temp_error = mtasts::txt_error_handling::proceed;
     // Not a file key: set by `run --plant` to prove the suite catches a planted bug.
     core::planted_bug planted_bug = core::planted_bug::none;
+    // Not a file key: `explain` watches the engine's destination plans through it.
+    std::function<void(const delivery::destination_plan&)> plan_observer;
 };
 
 struct world_spec {

@@ -696,4 +696,40 @@ BOOST_AUTO_TEST_CASE(the_same_server_answers_udp_and_tcp_on_real_loopback_socket
     io.poll();
 }
 
+BOOST_AUTO_TEST_CASE(set_zone_changes_the_answers_from_the_next_query_and_refuses_a_broken_zone) {
+    serve();
+    const auto before = decoded(ask_udp(*this, query_wire("_mta-sts.example.com", dns::rr_type::txt)).replies.at(0).wire);
+    BOOST_TEST_REQUIRE(before.answers.size() == 1u);
+    auto data = server->config().zone;
+    for (auto& r : data.records)
+        if (r.record.name == "_mta-sts.example.com") r.record.data = dns::txt_rdata{{"v=STSv1; id=2;"}};
+    BOOST_TEST_REQUIRE(server->set_zone(data).has_value());
+    const auto after = decoded(ask_udp(*this, query_wire("_mta-sts.example.com", dns::rr_type::txt)).replies.at(0).wire);
+    BOOST_TEST_REQUIRE(after.answers.size() == 1u);
+    BOOST_TEST((std::get<dns::txt_rdata>(after.answers[0].data).strings == std::vector<std::string>{"v=STSv1; id=2;"}));
+    // A CNAME beside other data is no zone (RFC 1034 §3.6.2): refused, and nothing changes.
+    auto broken = data;
+    broken.records.push_back(rec("_mta-sts.example.com", dns::cname_rdata{"elsewhere.example.com"}));
+    const auto refused = server->set_zone(broken);
+    BOOST_TEST(!refused.has_value());
+    const auto still = decoded(ask_udp(*this, query_wire("_mta-sts.example.com", dns::rr_type::txt)).replies.at(0).wire);
+    BOOST_TEST_REQUIRE(still.answers.size() == 1u);
+    BOOST_TEST((std::get<dns::txt_rdata>(still.answers[0].data).strings == std::vector<std::string>{"v=STSv1; id=2;"}));
+}
+
+BOOST_AUTO_TEST_CASE(set_faults_applies_from_the_next_query_and_counts_occurrences_afresh) {
+    serve();
+    const auto q = query_wire("example.com", dns::rr_type::mx);
+    BOOST_TEST((decoded(ask_udp(*this, q).replies.at(0).wire).header.rcode == dns::rcode::noerror));
+    // The second matching query after the change is the one that fails.
+    BOOST_TEST_REQUIRE(
+        server->set_faults({dns_fault_for("example.com", dns::rr_type::mx, dns_fault_kind::servfail, 2)}).has_value());
+    BOOST_TEST((decoded(ask_udp(*this, q).replies.at(0).wire).header.rcode == dns::rcode::noerror));
+    BOOST_TEST((decoded(ask_udp(*this, q).replies.at(0).wire).header.rcode == dns::rcode::servfail));
+    BOOST_TEST_REQUIRE(server->set_faults({}).has_value());
+    BOOST_TEST((decoded(ask_udp(*this, q).replies.at(0).wire).header.rcode == dns::rcode::noerror));
+    // A fault whose name does not parse is refused.
+    BOOST_TEST(!server->set_faults({dns_fault_for(std::string(300, 'a'), std::nullopt, dns_fault_kind::drop)}).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
