@@ -50,7 +50,8 @@ struct expectation_record {
 struct timeline_event {
     core::time_point at{};
     std::string host;
-    std::string kind;  // mocks' transcript kind names: "dns_query", "http_request", ...
+    std::string kind;  // mocks::to_string(transcript_kind): "dns", "http", "connect", "smtp>",
+                       // "smtp<", "tls", "delivery", "event"
     std::string text;
 };
 
