@@ -20,8 +20,14 @@ constexpr std::string_view usage_text =
     "        [--ready-file FILE] [--port-base N] [--ca-file FILE]\n"
     "  cache list|show DOMAIN|purge DOMAIN|purge-expired --at TIME --file FILE\n"
     "                            inspect or purge a persisted policy cache\n"
-    "  run [PATH...] [--filter GLOB] [--check-determinism]\n"
+    "  run [PATH...] [--filter GLOB] [--shard K/N] [--seed N] [--jobs N]\n"
+    "      [--network simulated|loopback] [--log-level info|debug]\n"
+    "      [--check-determinism] [--report-dir DIR]\n"
     "                            run scenario files (default scenarios/)\n"
+    "  explain SCENARIO.toml [--recipient ADDR]\n"
+    "                            why each MX was used or skipped, in words\n"
+    "  certify [--out DIR] [PATH...]\n"
+    "                            run the suite, write reports and certificate.json\n"
     "  send WORLD.toml --from A --to B [--log-level debug] [--loopback]\n"
     "                            deliver one message with the engine in a world\n"
     "  send --nameserver ADDR:PORT --trust-store CA.pem --from A --to B [--config WORLD.toml]\n"
@@ -50,6 +56,8 @@ int main(int argc, char** argv) {
         if (command == "send") return cli::run_send(rest, io);
         if (command == "cache") return cli::run_cache(rest, io);
         if (command == "run") return cli::run_run(rest, io);
+        if (command == "certify") return cli::run_certify(rest, io);
+        if (command == "explain") return cli::run_explain(rest, io);
         if (command == "version" || command == "--version") {
             std::cout << "mtasts-sim " << STS_VERSION << '\n';
             return cli::exit_status::ok;

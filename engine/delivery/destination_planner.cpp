@@ -19,7 +19,9 @@
 
 #include <fmt/format.h>
 
+#include <span>
 #include <stdexcept>
+#include <string>
 #include <variant>
 
 namespace sts::delivery {
@@ -91,18 +93,27 @@ bool is_timeout(const std::optional<tlsrpt::failure_reason>& reason, mtasts::fet
 }
 
 // RFC 8461 §4.1 [STS-MX-01, STS-MX-02]: the policy's patterns against the MX RDATA name.
-tls::sts_outcome sts_outcome_for(const mtasts::effective_policy& p, std::string_view mx_host) {
+tls::sts_outcome sts_outcome_for(const mtasts::effective_policy& p, std::string_view mx_host,
+                                 core::planted_bug bug) {
     if (!p.value) return tls::sts_outcome::no_policy;
-    switch (p.value->policy_mode) {
+    // planted bug (tests only): skip_mx_match takes every host to be listed.
+    const bool listed = bug == core::planted_bug::skip_mx_match || mtasts::policy_allows_mx(*p.value, mx_host);
+    auto applied_mode = p.value->policy_mode;
+    // planted bug (tests only): enforce_treated_as_testing and testing_treated_as_enforce
+    // swap the mode the policy states for the other one.
+    if (bug == core::planted_bug::enforce_treated_as_testing && applied_mode == mtasts::mode::enforce) {
+        applied_mode = mtasts::mode::testing;
+    } else if (bug == core::planted_bug::testing_treated_as_enforce && applied_mode == mtasts::mode::testing) {
+        applied_mode = mtasts::mode::enforce;
+    }
+    switch (applied_mode) {
         case mtasts::mode::none:
             // RFC 8461 §5 [STS-APPLY-13]: mode none never looks at the patterns.
             return tls::sts_outcome::mode_none;
         case mtasts::mode::testing:
-            return mtasts::policy_allows_mx(*p.value, mx_host) ? tls::sts_outcome::testing_mx_match
-                                                               : tls::sts_outcome::testing_mx_mismatch;
+            return listed ? tls::sts_outcome::testing_mx_match : tls::sts_outcome::testing_mx_mismatch;
         case mtasts::mode::enforce:
-            return mtasts::policy_allows_mx(*p.value, mx_host) ? tls::sts_outcome::enforce_mx_match
-                                                               : tls::sts_outcome::enforce_mx_mismatch;
+            return listed ? tls::sts_outcome::enforce_mx_match : tls::sts_outcome::enforce_mx_mismatch;
     }
     return tls::sts_outcome::no_policy;
 }
@@ -332,7 +343,19 @@ void destination_planner::on_txt(const job_ptr& j, dns::lookup_result r) {
         for (auto& rec : r.records) {
             if (auto* t = std::get_if<dns::txt_rdata>(&rec.data)) rrset.push_back(std::move(t->strings));
         }
-        const mtasts::discovery_result found = mtasts::discover_record(rrset);
+        mtasts::discovery_result found = mtasts::discover_record(rrset);
+        // planted bug (tests only): multiple_txt_records_accepted uses the first of several
+        // `v=STSv1` records instead of none.
+        if (config_.planted_bug == core::planted_bug::multiple_txt_records_accepted &&
+            found.status == mtasts::discovery_status::multiple_records) {
+            for (const auto& strings : rrset) {
+                std::string joined;
+                for (const auto& part : strings) joined += part;
+                if (!joined.starts_with("v=STSv1")) continue;
+                found = mtasts::discover_record(std::span<const std::vector<std::string>>(&strings, 1));
+                break;
+            }
+        }
         txt = mtasts::from_discovery(found);
         const std::string why = found.findings.empty() ? std::string(mtasts::to_string(found.status))
                                                        : found.findings.front().rule;
@@ -554,9 +577,16 @@ void destination_planner::finish_host(const job_ptr& j, dane_result dane) {
     const destination_plan& p = j->plan;
     planned_host h = std::move(j->current);
     h.dane = dane.outcome;
+    // planted bug (tests only): dane_ignored drops what secure TLSA records say.
+    if (config_.planted_bug == core::planted_bug::dane_ignored &&
+        (h.dane == tls::dane_outcome::tlsa_usable || h.dane == tls::dane_outcome::tlsa_unusable)) {
+        h.dane = tls::dane_outcome::not_applicable;
+        dane.usable.clear();
+    }
     h.tlsa = std::move(dane.usable);
     const bool bypass = j->route == tls::route_semantics::gateway_bypass;
-    h.sts = j->sts_wanted && !bypass ? sts_outcome_for(p.policy, h.mx_host) : tls::sts_outcome::no_policy;
+    h.sts = j->sts_wanted && !bypass ? sts_outcome_for(p.policy, h.mx_host, config_.planted_bug)
+                                     : tls::sts_outcome::no_policy;
 
     tls::decision_input in;
     in.settings = p.profile;

@@ -25,6 +25,7 @@
 #pragma once
 
 #include "engine/core/clock.hpp"
+#include "engine/core/planted_bug.hpp"
 #include "engine/core/unique_function.hpp"
 #include "engine/delivery/dane_reduction.hpp"
 #include "engine/delivery/destination_plan.hpp"
@@ -69,6 +70,8 @@ struct planner_config {
     // Debug `DNS query: Q(...)` / `DNS encache (...)` lines for every lookup, not only the
     // `_mta-sts` TXT lookup the product's documented traces show.
     bool log_every_dns_lookup = false;
+    // Test-only (engine/core/planted_bug.hpp): set from engine_config::planted_bug.
+    core::planted_bug planted_bug = core::planted_bug::none;
 };
 
 class destination_planner {

@@ -314,6 +314,7 @@ void engine::impl::start_job(const std::shared_ptr<job_run>& run) {
 void engine::impl::on_plan(const std::shared_ptr<job_run>& run, destination_plan plan) {
     run->plan = std::move(plan);
     const destination_plan& p = run->plan;
+    if (config.plan_observer) config.plan_observer(p);
     // The plan may have stored a freshly fetched policy: its proactive refresh is due later.
     if (refresher) refresher->kick();
     // RFC 8461 §6 [STS-RPT-01]: the policy could not be obtained; one record per attempt.
@@ -767,6 +768,11 @@ void engine::impl::record(const destination_plan& plan, std::string mx_host, std
     r.policy_domain = policy_domain(plan);
     r.policy = policy;
     if (policy == tlsrpt::policy_type::sts) r.policy_id = plan.policy.policy_id;
+    if (policy == tlsrpt::policy_type::sts && plan.policy.value) {
+        r.policy_strings = plan.policy.value->policy_strings;
+        r.mx_patterns = plan.policy.value->mx_patterns;
+    }
+    r.sending_ip = config.interface_address;
     r.mx_host = std::move(mx_host);
     r.receiving_ip = std::move(receiving_ip);
     r.success = success;
@@ -788,6 +794,7 @@ core::result<std::unique_ptr<engine>, std::string> engine::create(engine_config 
     auto tls = tls::client_tls::create(config.trust_store_pem, ports.clock);
     if (!tls) return core::failure("trust store: " + tls.error());
 
+    config.cache.planted_bug = config.planted_bug;  // test-only (planted_bug.hpp)
     auto state = std::make_shared<impl>(std::move(config), ports, std::move(schedule).value());
     state->tls = std::shared_ptr<tls::client_tls>(std::move(tls).value());
 
@@ -816,6 +823,7 @@ core::result<std::unique_ptr<engine>, std::string> engine::create(engine_config 
     pc.profile_policy_proxy = c.profile_policy_proxy;
     pc.smtp_port = c.smtp_port;
     pc.seed = c.seed;
+    pc.planted_bug = c.planted_bug;  // test-only (planted_bug.hpp)
     pc.post = [&io = ports.io](core::unique_function<void()> f) {
         // Asio wants copyable handlers here; the function itself runs once.
         auto shared = std::make_shared<core::unique_function<void()>>(std::move(f));
@@ -839,7 +847,12 @@ core::result<std::unique_ptr<engine>, std::string> engine::create(engine_config 
         r.at = raw->now();
         r.policy_domain = domain;
         r.policy = kind.policy.value_or(tlsrpt::policy_type::sts);
-        if (const auto cached = raw->cache.find(domain)) r.policy_id = cached->policy_id;
+        if (const auto cached = raw->cache.find(domain)) {
+            r.policy_id = cached->policy_id;
+            r.policy_strings = cached->cached_policy.policy_strings;
+            r.mx_patterns = cached->cached_policy.mx_patterns;
+        }
+        r.sending_ip = raw->config.interface_address;
         r.success = false;
         r.result = kind.result;
         r.reason = report.reason;

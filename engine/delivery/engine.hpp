@@ -37,12 +37,14 @@
 #include "engine/smtp/client.hpp"
 #include "engine/tls/profile.hpp"
 #include "engine/tls/requirement.hpp"
+#include "engine/delivery/destination_plan.hpp"
 #include "engine/delivery/message.hpp"
 #include "engine/delivery/smtp_route.hpp"
 #include "engine/delivery/tlsrpt_record.hpp"
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -85,6 +87,9 @@ struct engine_config {
     std::uint64_t seed = 1;  // MX tie-breaks
     // Test-only: a bug planted on purpose to prove the suite catches it (planted_bug.hpp).
     core::planted_bug planted_bug = core::planted_bug::none;
+    // Sees every destination plan as the queue receives it (`mtasts-sim explain` tells the
+    // decisions from it); nothing in the engine depends on it.
+    std::function<void(const destination_plan&)> plan_observer;
     // The first MID and DCID (log-format.md: ids come from counters seeded per scenario).
     std::uint64_t mid_first = 1;
     std::uint64_t dcid_first = 1;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iterator>
 #include <limits>
+#include <utility>
 
 namespace sts::mtasts {
 namespace {
@@ -163,7 +164,9 @@ cache_decision policy_cache::begin_with_id(std::string_view domain, entry_map::i
     cache_decision d;
     // RFC 8461 §3, §5.1 [STS-CACHE-02]: the cached policy is current while the record's
     // id equals the cached id; ids are compared for equality only (STS-DISC-04).
-    if (valid && it->second.packed.policy_id() == policy_id) {
+    // planted bug (tests only): refetch_on_same_id fetches a current policy again.
+    const bool refetch = config_.planted_bug == core::planted_bug::refetch_on_same_id;
+    if (valid && it->second.packed.policy_id() == policy_id && !refetch) {
         d.state = cache_state::cache_valid_id_match;
         d.effective = use_cached(it, now);
         return d;
@@ -248,7 +251,11 @@ bounce_recheck policy_cache::recheck_before_bounce(std::string_view domain, cons
                                                    const effective_policy& failed_under,
                                                    core::time_point now) {
     bounce_recheck r;
+    // planted bug (tests only): refetch_on_same_id breaks deliveries, not this check; a
+    // check that always fetches would retry the delivery at once, forever.
+    const auto planted = std::exchange(config_.planted_bug, core::planted_bug::none);
     r.decision = begin(domain, txt, now);
+    config_.planted_bug = planted;
     switch (r.decision.action()) {
         case cache_action::fetch:
             r.verdict = bounce_verdict::fetch_new_policy;

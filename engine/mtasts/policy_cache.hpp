@@ -44,6 +44,7 @@
 #pragma once
 
 #include "engine/core/limits.hpp"
+#include "engine/core/planted_bug.hpp"
 #include "engine/core/time.hpp"
 #include "engine/mtasts/cache_state.hpp"
 #include "engine/mtasts/effective_policy.hpp"
@@ -76,6 +77,8 @@ std::string_view to_string(txt_error_handling h);
 struct cache_config {
     txt_error_handling txt_temp_error_without_cache = txt_error_handling::proceed;
     std::size_t entries_max = core::limits::policy_cache_entries_max;
+    // Test-only (engine/core/planted_bug.hpp): set from engine_config::planted_bug.
+    core::planted_bug planted_bug = core::planted_bug::none;
 };
 
 struct cache_decision {

@@ -44,6 +44,15 @@ int run_cache(arguments args, streams io);
 // `mtasts-sim send ...`: deliver one message with the engine, in a world or against a
 // running one (send_command.cpp).
 int run_send(arguments args, streams io);
-// `mtasts-sim run [PATH...] [--filter GLOB] [--check-determinism]`: scenario files (run_command.cpp).
+// `mtasts-sim run [PATH...] [--filter GLOB] [--shard K/N] [--seed N] [--jobs N] [--network
+// simulated|loopback] [--log-level info|debug] [--check-determinism] [--report-dir DIR]
+// [--plant BUG]`: scenario files (run_command.cpp).
 int run_run(arguments args, streams io);
+
+// `mtasts-sim explain SCENARIO [--recipient R]`: the decision trace of one scenario in
+// words (explain_command.cpp).
+int run_explain(arguments args, streams io);
+// `mtasts-sim certify [--out DIR] [PATH...]`: run the suite and certify this engine build
+// (certify_command.cpp). Exit 1 means not certified.
+int run_certify(arguments args, streams io);
 }  // namespace sts::sim::cli

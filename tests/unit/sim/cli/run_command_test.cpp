@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -145,6 +146,104 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2) {
     BOOST_TEST(run({"--filter"}).status == usage);
     BOOST_TEST(run({"/nonexistent/scenarios"}).status == usage);
     BOOST_TEST(run({"--help"}).status == ok);
+}
+
+BOOST_AUTO_TEST_CASE(shards_partition_the_sorted_scenarios_round_robin) {
+    temp_dir d;
+    for (const auto* name : {"a", "b", "c", "d", "e"}) d.write(std::string(name) + ".toml", scenario(name, "delivered"));
+    const auto first = run({d.path.string(), "--shard", "1/2"});
+    const auto second = run({d.path.string(), "--shard", "2/2"});
+    BOOST_TEST(first.status == ok, first.out);
+    BOOST_TEST(second.status == ok, second.out);
+    for (const auto* name : {"a", "c", "e"}) {
+        BOOST_TEST(first.out.find("PASS " + std::string(name) + " (") != std::string::npos, first.out);
+        BOOST_TEST(second.out.find("PASS " + std::string(name) + " (") == std::string::npos, second.out);
+    }
+    for (const auto* name : {"b", "d"}) {
+        BOOST_TEST(second.out.find("PASS " + std::string(name) + " (") != std::string::npos, second.out);
+        BOOST_TEST(first.out.find("PASS " + std::string(name) + " (") == std::string::npos, first.out);
+    }
+    BOOST_TEST(first.out.find("3 scenario(s): 3 passed") != std::string::npos, first.out);
+    BOOST_TEST(second.out.find("2 scenario(s): 2 passed") != std::string::npos, second.out);
+}
+
+BOOST_AUTO_TEST_CASE(shards_apply_after_the_filter) {
+    temp_dir d;
+    d.write("a.toml", scenario("keep/a", "delivered"));
+    d.write("b.toml", scenario("drop/b", "delivered"));
+    d.write("c.toml", scenario("keep/c", "delivered"));
+    const auto r = run({d.path.string(), "--filter", "keep/*", "--shard", "2/2"});
+    BOOST_TEST(r.status == ok, r.out);
+    BOOST_TEST(r.out.find("PASS keep/c (") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("1 scenario(s)") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(bad_option_values_are_usage_errors) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"--shard", "0/2"}, {"--shard", "3/2"}, {"--shard", "2"}, {"--shard", "a/b"},
+             {"--jobs", "0"}, {"--jobs", "x"}, {"--seed", "-1"}, {"--seed", "12x"},
+             {"--network", "carrier-pigeon"}, {"--port-base", "80"}, {"--log-level", "trace"},
+             {"--plant", "no_such_bug"}, {"--report-dir"}}) {
+        const auto r = run(args);
+        BOOST_TEST(r.status == usage, args.front() << " " << (args.size() > 1 ? args[1] : ""));
+        BOOST_TEST(r.err.find("usage: mtasts-sim run") != std::string::npos, r.err);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_rerun_command_repeats_seed_plant_and_network) {
+    temp_dir d;
+    const auto bad = d.write("bad.toml", scenario("bad", "bounced"));
+    const auto r = run({bad, "--seed", "42", "--plant", "skip_mx_match", "--network", "loopback", "--port-base", "41000"});
+    BOOST_TEST(r.status == failed, r.out << r.err);
+    BOOST_TEST(r.out.find("rerun: mtasts-sim run --seed 42 --plant skip_mx_match --network loopback --port-base 41000 " +
+                          bad) != std::string::npos,
+               r.out);
+}
+
+BOOST_AUTO_TEST_CASE(loopback_runs_a_scenario_on_real_sockets) {
+    temp_dir d;
+    const auto f = d.write("x.toml", scenario("x", "delivered"));
+    const auto r = run({f, "--network", "loopback", "--port-base", "41100", "--jobs", "4"});
+    BOOST_TEST(r.status == ok, r.out << r.err);
+    BOOST_TEST(r.out.find("PASS x (") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(debug_log_level_shows_debug_lines_around_a_failure) {
+    temp_dir d;
+    // With MTA-STS on, the `_mta-sts` TXT lookup writes debug lines naming the domain.
+    auto text = scenario("bad", "bounced");
+    text.replace(text.find("tls = \"preferred\""), std::string_view("tls = \"preferred\"").size(),
+                 "tls = \"preferred\"\nmta_sts = true");
+    const auto bad = d.write("bad.toml", text);
+    const auto info = run({bad});
+    const auto debug = run({bad, "--log-level", "debug"});
+    BOOST_TEST(info.out.find(" Debug: ") == std::string::npos, info.out);
+    BOOST_TEST(debug.out.find(" Debug: ") != std::string::npos, debug.out);
+    BOOST_TEST(debug.out.find("rerun: mtasts-sim run --log-level debug " + bad) != std::string::npos, debug.out);
+}
+
+BOOST_AUTO_TEST_CASE(report_dir_gets_the_reports) {
+    temp_dir d;
+    d.write("s/x.toml", scenario("x", "delivered"));
+    const auto out = (d.path / "out").string();
+    const auto r = run({(d.path / "s").string(), "--report-dir", out});
+    BOOST_TEST(r.status == ok, r.out << r.err);
+    for (const auto* name : {"conformance.json", "junit.xml"}) BOOST_TEST(fs::exists(fs::path(out) / name), name);
+    std::ifstream junit(fs::path(out) / "junit.xml");
+    const std::string text((std::istreambuf_iterator<char>(junit)), std::istreambuf_iterator<char>());
+    BOOST_TEST(text.find("x") != std::string::npos);
+}
+
+// The suite on four threads prints exactly what it prints on one: scenarios share no
+// mutable state that could leak between them, and results are printed in file order.
+BOOST_AUTO_TEST_CASE(four_jobs_print_the_same_bytes_as_one_with_check_determinism) {
+    const std::string suite = std::string(STS_SOURCE_DIR) + "/scenarios";
+    const auto one = run({suite, "--check-determinism", "--jobs", "1"});
+    const auto four = run({suite, "--check-determinism", "--jobs", "4"});
+    BOOST_TEST(one.status == four.status);
+    BOOST_TEST(one.out.find("scenario(s):") != std::string::npos, one.out << one.err);
+    BOOST_TEST(one.out == four.out);
+    BOOST_TEST(one.err == four.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
