@@ -2,6 +2,8 @@
 find_package(fmt 9 REQUIRED)
 find_package(OpenSSL 3.0 REQUIRED)
 find_package(Boost 1.74 REQUIRED)
+# zlib: TLS-RPT reports are gzipped (RFC 8460 §5.2, engine/tlsrpt/gzip.cpp).
+find_package(ZLIB REQUIRED)
 if(NOT STS_FUZZ_ONLY)
   find_package(Boost 1.74 REQUIRED COMPONENTS unit_test_framework)
   find_package(tomlplusplus 3 REQUIRED)

@@ -204,4 +204,19 @@ inline constexpr std::size_t dsn_original_headers_bytes_max = 64 * 1024;
 // then bounces anyway: a resolver that never answers must not keep mail forever.
 inline constexpr std::chrono::hours bounce_recheck_extension_max{24};
 
+// --- TLS-RPT (engine/tlsrpt/reporting_policy.hpp, aggregate_report.hpp) ---
+
+// rua URIs kept from one _smtp._tls record. RFC 8460 §3 lets the reporter try one or all
+// of them (TLSRPT-07); a real record lists one or two, and a hostile 64 KiB record of
+// "mailto:a@b," would otherwise make the reporter queue thousands of deliveries.
+inline constexpr std::size_t tlsrpt_rua_uris_max = 16;
+
+// One rua URI. Report endpoints are mailboxes and HTTPS URLs of ordinary length; past
+// this the URI is refused rather than carried into a report delivery.
+inline constexpr std::size_t tlsrpt_rua_uri_bytes_max = 2048;
+
+// Findings from one _smtp._tls record, as for the _mta-sts record: past this many the
+// parser stops and says so.
+inline constexpr std::size_t tlsrpt_record_findings_max = 16;
+
 }  // namespace sts::core::limits

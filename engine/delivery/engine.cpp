@@ -26,6 +26,7 @@
 #include "engine/net/timer_service.hpp"
 #include "engine/tls/client_tls.hpp"
 #include "engine/tlsrpt/failure_reason.hpp"
+#include "engine/tlsrpt/https_report_poster.hpp"
 
 #include <utility>
 
@@ -121,6 +122,8 @@ struct engine::impl : std::enable_shared_from_this<engine::impl> {
     std::unique_ptr<mtasts::policy_fetcher> fetcher;
     std::unique_ptr<destination_planner> planner;
     std::unique_ptr<policy_refresher> refresher;
+    std::unique_ptr<tlsrpt::https_report_poster> poster;
+    std::unique_ptr<tlsrpt_reporter> reporter;
     std::vector<tlsrpt_record> tlsrpt;
     std::vector<message> dsns;
     std::optional<net::timer_id> wake_timer;
@@ -133,6 +136,7 @@ struct engine::impl : std::enable_shared_from_this<engine::impl> {
     core::time_point now() const { return ports.clock.now(); }
     std::weak_ptr<impl> weak() { return weak_from_this(); }
 
+    std::uint64_t accept(message m);
     void pump();
     void arm_wake();
     void start_job(const std::shared_ptr<job_run>& run);
@@ -304,11 +308,17 @@ void engine::impl::start_job(const std::shared_ptr<job_run>& run) {
         finish_job(run);
         return;
     }
-    planner->plan(run->job.domain, [w = weak(), run](destination_plan plan) {
-        auto self = w.lock();
-        if (!self || self->stopped) return;
-        self->on_plan(run, std::move(plan));
-    });
+    const auto* queued = jobs.find(run->job.mid);
+    const auto purpose = queued != nullptr && queued->content.tlsrpt_report ? destination_planner::purpose::tlsrpt_report
+                                                                             : destination_planner::purpose::mail;
+    planner->plan(
+        run->job.domain,
+        [w = weak(), run](destination_plan plan) {
+            auto self = w.lock();
+            if (!self || self->stopped) return;
+            self->on_plan(run, std::move(plan));
+        },
+        purpose);
 }
 
 void engine::impl::on_plan(const std::shared_ptr<job_run>& run, destination_plan plan) {
@@ -762,11 +772,18 @@ void engine::impl::check_conservation(bool recount) {
 void engine::impl::record(const destination_plan& plan, std::string mx_host, std::string receiving_ip, bool success,
                           std::optional<tlsrpt::failure_reason> reason, std::optional<tlsrpt::result_type> result,
                           tlsrpt::policy_type policy, std::string detail) {
+    // RFC 8460 §3 [TLSRPT-09]: the sessions that carry reports are not reported on.
+    if (plan.tlsrpt_report) return;
     tlsrpt_record r;
     r.at = now();
     r.policy_domain = policy_domain(plan);
     r.policy = policy;
     if (policy == tlsrpt::policy_type::sts) r.policy_id = plan.policy.policy_id;
+    if (policy == tlsrpt::policy_type::sts && plan.policy.value) {
+        r.policy_strings = plan.policy.value->policy_strings;
+        r.mx_patterns = plan.policy.value->mx_patterns;
+    }
+    r.sending_ip = config.interface_address;
     r.mx_host = std::move(mx_host);
     r.receiving_ip = std::move(receiving_ip);
     r.success = success;
@@ -839,7 +856,12 @@ core::result<std::unique_ptr<engine>, std::string> engine::create(engine_config 
         r.at = raw->now();
         r.policy_domain = domain;
         r.policy = kind.policy.value_or(tlsrpt::policy_type::sts);
-        if (const auto cached = raw->cache.find(domain)) r.policy_id = cached->policy_id;
+        if (const auto cached = raw->cache.find(domain)) {
+            r.policy_id = cached->policy_id;
+            r.policy_strings = cached->cached_policy.policy_strings;
+            r.mx_patterns = cached->cached_policy.mx_patterns;
+        }
+        r.sending_ip = raw->config.interface_address;
         r.success = false;
         r.result = kind.result;
         r.reason = report.reason;
@@ -848,6 +870,24 @@ core::result<std::unique_ptr<engine>, std::string> engine::create(engine_config 
     };
     state->refresher = std::make_unique<policy_refresher>(state->cache, *state->fetcher, ports.timers, ports.clock,
                                                           state->log, std::move(hooks));
+
+    tlsrpt::https_report_poster_config poster_config;
+    poster_config.source_address = state->config.interface_address;
+    poster_config.port = state->config.policy_port;
+    state->poster = std::make_unique<tlsrpt::https_report_poster>(ports.io, ports.network, ports.timers, ports.clock,
+                                                                  *state->resolver, *state->tls, poster_config);
+    tlsrpt_reporter_ports reporter_ports{
+        ports.timers,
+        ports.clock,
+        *state->resolver,
+        *state->poster,
+        state->log,
+        [raw = state.get()]() -> const std::vector<tlsrpt_record>& { return raw->tlsrpt; },
+        [raw = state.get()](message m) { return raw->accept(std::move(m)); }};
+    auto reporting = state->config.tlsrpt_reporting;
+    if (reporting.identity.sending_ip.empty()) reporting.identity.sending_ip = state->config.interface_address;
+    state->reporter = std::make_unique<tlsrpt_reporter>(std::move(reporting), std::move(reporter_ports));
+    state->reporter->start();
     return std::unique_ptr<engine>(new engine(std::move(state)));
 }
 
@@ -858,14 +898,15 @@ engine::~engine() {
     if (impl_ && impl_->wake_timer) impl_->ports.timers.cancel(*impl_->wake_timer);
 }
 
-std::uint64_t engine::submit(message m) {
-    auto& s = *impl_;
-    const std::uint64_t mid = s.jobs.accept(std::move(m), s.now());
-    s.log.info(log::queued_for_delivery(mid));
-    s.check_conservation(false);
-    s.pump();
+std::uint64_t engine::impl::accept(message m) {
+    const std::uint64_t mid = jobs.accept(std::move(m), now());
+    log.info(log::queued_for_delivery(mid));
+    check_conservation(false);
+    pump();
     return mid;
 }
+
+std::uint64_t engine::submit(message m) { return impl_->accept(std::move(m)); }
 
 engine_counts engine::counts() const {
     const auto c = impl_->jobs.counts();
@@ -916,6 +957,8 @@ std::vector<recipient_outcome> engine::outcomes() const {
 
 const std::vector<tlsrpt_record>& engine::tlsrpt_records() const { return impl_->tlsrpt; }
 
+const std::vector<report_delivery>& engine::report_deliveries() const { return impl_->reporter->deliveries(); }
+
 const std::vector<message>& engine::dsns() const { return impl_->dsns; }
 
 mtasts::policy_cache& engine::cache() { return impl_->cache; }
@@ -934,6 +977,7 @@ const engine_config& engine::config() const { return impl_->config; }
 void engine::stop() {
     impl_->stopped = true;
     if (impl_->refresher) impl_->refresher->stop();
+    if (impl_->reporter) impl_->reporter->stop();
     if (impl_->wake_timer) {
         impl_->ports.timers.cancel(*impl_->wake_timer);
         impl_->wake_timer.reset();
