@@ -129,6 +129,10 @@ struct engine::impl : std::enable_shared_from_this<engine::impl> {
     std::optional<net::timer_id> wake_timer;
     core::time_point wake_at{};
     std::set<std::uint64_t> finished_logged;  // MIDs whose `Message finished` line is written
+    // Recipients already retried at once after a bounce re-check found a newer policy: a
+    // second failure bounces them. Without this, a policy that is stale as soon as it is
+    // fetched (max_age 0) would be fetched and retried forever at one instant.
+    std::set<std::pair<std::uint64_t, unsigned>> retried_after_recheck;
     bool stopped = false;
 
     class session_log;
@@ -626,7 +630,10 @@ void engine::impl::defer_remaining(const std::shared_ptr<job_run>& run) {
     // fresh look at DNS has found no newer policy.
     const bool past_extension =
         now() >= schedule.bounce_deadline(m.accepted_at) + core::limits::bounce_recheck_extension_max;
-    if (why.enforce_failed_under && !past_extension) {
+    const bool retried_once = std::all_of(give_up.begin(), give_up.end(), [&](unsigned rid) {
+        return retried_after_recheck.contains({m.mid, rid});
+    });
+    if (why.enforce_failed_under && !past_extension && !retried_once) {
         recheck_before_bounce(run, std::move(give_up));
         return;
     }
@@ -672,6 +679,7 @@ void engine::impl::on_recheck_txt(const std::shared_ptr<job_run>& run, std::vect
             // The new policy is fetched now and the delivery retried at once under it.
             mtasts::fetch_request request{domain, proxy_for(run->plan)};
             const std::string policy_id = check.decision.fetch_policy_id;
+            for (const unsigned rid : rids) retried_after_recheck.insert({m.mid, rid});
             fetcher->fetch(request, [w = weak(), run, rids = std::move(rids), domain, policy_id](
                                         mtasts::fetch_report report) mutable {
                 auto self = w.lock();
@@ -682,6 +690,7 @@ void engine::impl::on_recheck_txt(const std::shared_ptr<job_run>& run, std::vect
             return;
         }
         case mtasts::bounce_verdict::retry_under_current:
+            for (const unsigned rid : rids) retried_after_recheck.insert({m.mid, rid});
             retry_at(run, rids, now());
             return;
         case mtasts::bounce_verdict::recheck_inconclusive: {
