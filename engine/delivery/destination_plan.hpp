@@ -48,7 +48,10 @@ enum class plan_status {
 struct destination_plan {
     std::string domain;  // lower-case recipient domain
     plan_status status = plan_status::transient;
-    std::string profile_entry;  // "example.com", ".example.com" or "default"
+    std::string profile_entry;  // "example.com", ".example.com", "default" or "tlsrpt-report"
+    // Planned for a TLS-RPT report mail (destination_planner::purpose): its sessions are
+    // not counted in reports.
+    bool tlsrpt_report = false;
     tls::profile profile;
     bool via_route = false;
     // The MTA-STS Policy Domain looked up: the recipient domain, or the relay's domain on

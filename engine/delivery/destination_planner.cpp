@@ -172,7 +172,7 @@ std::string destination_planner::relay_policy_domain(std::string_view relay_host
     return host.substr(first_dot + 1);
 }
 
-void destination_planner::plan(std::string_view domain, plan_handler handler) {
+void destination_planner::plan(std::string_view domain, plan_handler handler, purpose why) {
     auto j = std::make_shared<job>();
     j->handler = std::move(handler);
     destination_plan& p = j->plan;
@@ -182,6 +182,13 @@ void destination_planner::plan(std::string_view domain, plan_handler handler) {
     const tls::profile_match m = config_.profiles.find(p.domain);
     p.profile = *m.settings;
     p.profile_entry = m.entry;
+    if (why == purpose::tlsrpt_report) {
+        // RFC 8460 §3 [TLSRPT-09], §5.3 [TLSRPT-10]: STARTTLS when offered, clear text
+        // otherwise, no MTA-STS and no DANE, whatever the domain's profile says.
+        p.profile = tls::profile{tls::tls_setting::preferred, tls::dane_setting::none, false};
+        p.profile_entry = "tlsrpt-report";
+        p.tlsrpt_report = true;
+    }
 
     if (const auto literal = address_literal(trimmed); literal && trimmed.front() == '[') {
         // RFC 8461 §3.4 [STS-DISC-18], RFC 7672 §2.2 [DANE-15]: an address literal has no

@@ -88,7 +88,12 @@ public:
 
     // Plans the delivery to `domain` (the part after '@', any case, or an address
     // literal "[192.0.2.1]"). The handler runs exactly once, never from inside the call.
-    void plan(std::string_view domain, plan_handler handler);
+    // What a plan is for. A TLS-RPT report mail (RFC 8460 §3, §5.3 [TLSRPT-09,
+    // TLSRPT-10]) must be delivered whatever MTA-STS and DANE say: it is planned with the
+    // report profile (TLS Preferred, no DANE, no MTA-STS) instead of the domain's.
+    enum class purpose { mail, tlsrpt_report };
+
+    void plan(std::string_view domain, plan_handler handler, purpose why = purpose::mail);
 
     // The Policy Domain of an RFC 8461 §3.4 smart host (ambiguity A13): the relay host name
     // without its left-most label when it has three labels or more ("smtp.relay.example"

@@ -26,6 +26,7 @@
 #include "engine/net/timer_service.hpp"
 #include "engine/tls/client_tls.hpp"
 #include "engine/tlsrpt/failure_reason.hpp"
+#include "engine/tlsrpt/https_report_poster.hpp"
 
 #include <utility>
 
@@ -121,11 +122,17 @@ struct engine::impl : std::enable_shared_from_this<engine::impl> {
     std::unique_ptr<mtasts::policy_fetcher> fetcher;
     std::unique_ptr<destination_planner> planner;
     std::unique_ptr<policy_refresher> refresher;
+    std::unique_ptr<tlsrpt::https_report_poster> poster;
+    std::unique_ptr<tlsrpt_reporter> reporter;
     std::vector<tlsrpt_record> tlsrpt;
     std::vector<message> dsns;
     std::optional<net::timer_id> wake_timer;
     core::time_point wake_at{};
     std::set<std::uint64_t> finished_logged;  // MIDs whose `Message finished` line is written
+    // Recipients already retried at once after a bounce re-check found a newer policy: a
+    // second failure bounces them. Without this, a policy that is stale as soon as it is
+    // fetched (max_age 0) would be fetched and retried forever at one instant.
+    std::set<std::pair<std::uint64_t, unsigned>> retried_after_recheck;
     bool stopped = false;
 
     class session_log;
@@ -133,6 +140,7 @@ struct engine::impl : std::enable_shared_from_this<engine::impl> {
     core::time_point now() const { return ports.clock.now(); }
     std::weak_ptr<impl> weak() { return weak_from_this(); }
 
+    std::uint64_t accept(message m);
     void pump();
     void arm_wake();
     void start_job(const std::shared_ptr<job_run>& run);
@@ -304,11 +312,17 @@ void engine::impl::start_job(const std::shared_ptr<job_run>& run) {
         finish_job(run);
         return;
     }
-    planner->plan(run->job.domain, [w = weak(), run](destination_plan plan) {
-        auto self = w.lock();
-        if (!self || self->stopped) return;
-        self->on_plan(run, std::move(plan));
-    });
+    const auto* queued = jobs.find(run->job.mid);
+    const auto purpose = queued != nullptr && queued->content.tlsrpt_report ? destination_planner::purpose::tlsrpt_report
+                                                                             : destination_planner::purpose::mail;
+    planner->plan(
+        run->job.domain,
+        [w = weak(), run](destination_plan plan) {
+            auto self = w.lock();
+            if (!self || self->stopped) return;
+            self->on_plan(run, std::move(plan));
+        },
+        purpose);
 }
 
 void engine::impl::on_plan(const std::shared_ptr<job_run>& run, destination_plan plan) {
@@ -617,7 +631,10 @@ void engine::impl::defer_remaining(const std::shared_ptr<job_run>& run) {
     // fresh look at DNS has found no newer policy.
     const bool past_extension =
         now() >= schedule.bounce_deadline(m.accepted_at) + core::limits::bounce_recheck_extension_max;
-    if (why.enforce_failed_under && !past_extension) {
+    const bool retried_once = std::all_of(give_up.begin(), give_up.end(), [&](unsigned rid) {
+        return retried_after_recheck.contains({m.mid, rid});
+    });
+    if (why.enforce_failed_under && !past_extension && !retried_once) {
         recheck_before_bounce(run, std::move(give_up));
         return;
     }
@@ -663,6 +680,7 @@ void engine::impl::on_recheck_txt(const std::shared_ptr<job_run>& run, std::vect
             // The new policy is fetched now and the delivery retried at once under it.
             mtasts::fetch_request request{domain, proxy_for(run->plan)};
             const std::string policy_id = check.decision.fetch_policy_id;
+            for (const unsigned rid : rids) retried_after_recheck.insert({m.mid, rid});
             fetcher->fetch(request, [w = weak(), run, rids = std::move(rids), domain, policy_id](
                                         mtasts::fetch_report report) mutable {
                 auto self = w.lock();
@@ -673,6 +691,7 @@ void engine::impl::on_recheck_txt(const std::shared_ptr<job_run>& run, std::vect
             return;
         }
         case mtasts::bounce_verdict::retry_under_current:
+            for (const unsigned rid : rids) retried_after_recheck.insert({m.mid, rid});
             retry_at(run, rids, now());
             return;
         case mtasts::bounce_verdict::recheck_inconclusive: {
@@ -763,6 +782,8 @@ void engine::impl::check_conservation(bool recount) {
 void engine::impl::record(const destination_plan& plan, std::string mx_host, std::string receiving_ip, bool success,
                           std::optional<tlsrpt::failure_reason> reason, std::optional<tlsrpt::result_type> result,
                           tlsrpt::policy_type policy, std::string detail) {
+    // RFC 8460 §3 [TLSRPT-09]: the sessions that carry reports are not reported on.
+    if (plan.tlsrpt_report) return;
     tlsrpt_record r;
     r.at = now();
     r.policy_domain = policy_domain(plan);
@@ -861,6 +882,24 @@ core::result<std::unique_ptr<engine>, std::string> engine::create(engine_config 
     };
     state->refresher = std::make_unique<policy_refresher>(state->cache, *state->fetcher, ports.timers, ports.clock,
                                                           state->log, std::move(hooks));
+
+    tlsrpt::https_report_poster_config poster_config;
+    poster_config.source_address = state->config.interface_address;
+    poster_config.port = state->config.policy_port;
+    state->poster = std::make_unique<tlsrpt::https_report_poster>(ports.io, ports.network, ports.timers, ports.clock,
+                                                                  *state->resolver, *state->tls, poster_config);
+    tlsrpt_reporter_ports reporter_ports{
+        ports.timers,
+        ports.clock,
+        *state->resolver,
+        *state->poster,
+        state->log,
+        [raw = state.get()]() -> const std::vector<tlsrpt_record>& { return raw->tlsrpt; },
+        [raw = state.get()](message m) { return raw->accept(std::move(m)); }};
+    auto reporting = state->config.tlsrpt_reporting;
+    if (reporting.identity.sending_ip.empty()) reporting.identity.sending_ip = state->config.interface_address;
+    state->reporter = std::make_unique<tlsrpt_reporter>(std::move(reporting), std::move(reporter_ports));
+    state->reporter->start();
     return std::unique_ptr<engine>(new engine(std::move(state)));
 }
 
@@ -871,14 +910,15 @@ engine::~engine() {
     if (impl_ && impl_->wake_timer) impl_->ports.timers.cancel(*impl_->wake_timer);
 }
 
-std::uint64_t engine::submit(message m) {
-    auto& s = *impl_;
-    const std::uint64_t mid = s.jobs.accept(std::move(m), s.now());
-    s.log.info(log::queued_for_delivery(mid));
-    s.check_conservation(false);
-    s.pump();
+std::uint64_t engine::impl::accept(message m) {
+    const std::uint64_t mid = jobs.accept(std::move(m), now());
+    log.info(log::queued_for_delivery(mid));
+    check_conservation(false);
+    pump();
     return mid;
 }
+
+std::uint64_t engine::submit(message m) { return impl_->accept(std::move(m)); }
 
 engine_counts engine::counts() const {
     const auto c = impl_->jobs.counts();
@@ -929,6 +969,8 @@ std::vector<recipient_outcome> engine::outcomes() const {
 
 const std::vector<tlsrpt_record>& engine::tlsrpt_records() const { return impl_->tlsrpt; }
 
+const std::vector<report_delivery>& engine::report_deliveries() const { return impl_->reporter->deliveries(); }
+
 const std::vector<message>& engine::dsns() const { return impl_->dsns; }
 
 mtasts::policy_cache& engine::cache() { return impl_->cache; }
@@ -947,6 +989,7 @@ const engine_config& engine::config() const { return impl_->config; }
 void engine::stop() {
     impl_->stopped = true;
     if (impl_->refresher) impl_->refresher->stop();
+    if (impl_->reporter) impl_->reporter->stop();
     if (impl_->wake_timer) {
         impl_->ports.timers.cancel(*impl_->wake_timer);
         impl_->wake_timer.reset();

@@ -41,6 +41,7 @@
 #include "engine/delivery/message.hpp"
 #include "engine/delivery/smtp_route.hpp"
 #include "engine/delivery/tlsrpt_record.hpp"
+#include "engine/delivery/tlsrpt_reporter.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -85,6 +86,8 @@ struct engine_config {
     unsigned dns_attempts = 2;
     mtasts::cache_config cache;
     std::uint64_t seed = 1;  // MX tie-breaks
+    // TLS-RPT aggregate reports (RFC 8460), off unless enabled (tlsrpt_reporter.hpp).
+    tlsrpt_reporting_config tlsrpt_reporting;
     // Test-only: a bug planted on purpose to prove the suite catches it (planted_bug.hpp).
     core::planted_bug planted_bug = core::planted_bug::none;
     // Sees every destination plan as the queue receives it (`mtasts-sim explain` tells the
@@ -141,6 +144,8 @@ public:
     engine_counts counts() const;
     std::vector<recipient_outcome> outcomes() const;  // in MID, RID order
     const std::vector<tlsrpt_record>& tlsrpt_records() const;
+    // What became of each TLS-RPT report so far (empty when reporting is off).
+    const std::vector<report_delivery>& report_deliveries() const;
     // DSNs generated, as RFC 3464 multipart/report messages, in order.
     const std::vector<message>& dsns() const;
 

@@ -18,6 +18,10 @@ struct message {
     std::string mail_from;              // reverse-path without brackets; empty = null sender
     std::vector<std::string> rcpt_to;   // forward-paths without brackets
     std::string data;                   // header + body, CRLF line endings
+    // A TLS-RPT report mail (engine/delivery/tlsrpt_reporter.hpp): RFC 8460 §3, §5.3
+    // [TLSRPT-09, TLSRPT-10] have it delivered whatever MTA-STS and DANE say, in clear
+    // if TLS fails, and its sessions are not counted in later reports.
+    bool tlsrpt_report = false;
 
     friend bool operator==(const message&, const message&) = default;
 };

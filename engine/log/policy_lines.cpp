@@ -134,7 +134,7 @@ std::string txt_record_absent(std::string_view domain) {
 }
 
 std::string txt_record_invalid(std::string_view domain, std::string_view detail) {
-    return fmt::format("Invalid MTA-STS TXT record for domain({}): {}", q(domain), q(detail));
+    return fmt::format("Invalid MTA-STS TXT record for domain({}): {}", q(domain), detail);
 }
 
 std::string txt_records_multiple(std::string_view domain) {
@@ -147,11 +147,11 @@ std::string policy_fetched(std::string_view domain, mtasts::mode m, std::chrono:
 }
 
 std::string policy_invalid(std::string_view domain, std::string_view detail) {
-    return fmt::format("Invalid MTA-STS policy for domain({}): {}", q(domain), q(detail));
+    return fmt::format("Invalid MTA-STS policy for domain({}): {}", q(domain), detail);
 }
 
 std::string policy_fetch_failed_because(std::string_view domain, std::string_view detail) {
-    return fmt::format("Request to fetch STS policy failed due to {}. For domain {}", q(detail), q(domain));
+    return fmt::format("Request to fetch STS policy failed due to {}. For domain {}", detail, q(domain));
 }
 
 std::string policy_fetch_backoff(std::string_view domain) {

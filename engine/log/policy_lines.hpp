@@ -83,6 +83,9 @@ std::string dns_hard_error(std::string_view name, dns::rr_type type, dns::lookup
 std::string null_mx(std::string_view domain);
 // Debug: `No MTA-STS TXT record found for domain(<domain>)`
 std::string txt_record_absent(std::string_view domain);
+// The `detail` of the next three lines is our words with every peer byte in it already
+// quoted where it was read (a core::finding's detail, the fetcher's failure text); quoting
+// it again would double every backslash and hide our own quotation marks.
 // Info: `Invalid MTA-STS TXT record for domain(<domain>): <detail>`
 std::string txt_record_invalid(std::string_view domain, std::string_view detail);
 // Info: `Multiple MTA-STS TXT records for domain(<domain>), none is used`

@@ -4,11 +4,14 @@
 
 #include "engine/core/clock.hpp"
 #include "engine/core/peer_text.hpp"
+#include "engine/dns/asio_lookup.hpp"
 #include "engine/dns/resolver.hpp"
 #include "engine/mtasts/policy_parser.hpp"
+#include "engine/net/asio_connect.hpp"
 #include "engine/net/asio_stream.hpp"
 #include "engine/net/asio_timer.hpp"
 #include "engine/net/network.hpp"
+#include "engine/tls/borrowed_context.hpp"
 #include "engine/tls/client_tls.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -60,48 +63,6 @@ struct ports {
     tls::client_tls* tls;
     https_policy_fetcher_config config;
 };
-
-// ---- completion adapters -------------------------------------------------------------
-
-// A lookup raced against the fetch deadline: completes with the resolver's answer, or
-// with nothing once the deadline passed first (the resolver's late answer is dropped).
-template <class Token>
-auto async_lookup_until(dns::resolver& resolver, net::timer_service& timers, const std::string& name,
-                        core::time_point deadline, Token&& token) {
-    return asio::async_initiate<Token, void(std::optional<dns::lookup_result>)>(
-        [&resolver, &timers, &name, deadline](auto handler) {
-            using handler_type = decltype(handler);
-            auto pending = std::make_shared<std::optional<handler_type>>(std::move(handler));
-            const auto timer = timers.schedule(deadline, [pending](boost::system::error_code ec) {
-                if (ec || !pending->has_value()) return;
-                auto h = std::move(**pending);
-                pending->reset();
-                std::move(h)(std::optional<dns::lookup_result>{});
-            });
-            resolver.lookup(name, dns::rr_type::a, [pending, &timers, timer](dns::lookup_result answer) {
-                if (!pending->has_value()) return;
-                timers.cancel(timer);
-                auto h = std::move(**pending);
-                pending->reset();
-                std::move(h)(std::optional<dns::lookup_result>{std::move(answer)});
-            });
-        },
-        token);
-}
-
-template <class Token>
-auto async_open(net::network& network, const std::string& source, const net::endpoint& remote,
-                net::connect_id& id, Token&& token) {
-    return asio::async_initiate<Token, void(boost::system::error_code, std::unique_ptr<net::byte_stream>)>(
-        [&network, &source, &remote, &id](auto handler) {
-            id = network.async_connect(
-                source, remote,
-                [h = std::move(handler)](net::error_code ec, std::unique_ptr<net::byte_stream> s) mutable {
-                    std::move(h)(ec, std::move(s));
-                });
-        },
-        token);
-}
 
 // ---- pure decisions ------------------------------------------------------------------
 
@@ -169,19 +130,6 @@ std::string describe_finding(const core::finding& f) {
     return out;
 }
 
-// asio::ssl::stream wants an asio::ssl::context, which owns its SSL_CTX; client_tls owns
-// ours. The wrapper takes a reference of its own, so the wrapper's destruction only drops
-// that reference. Asio's destructor also frees a password callback or verify callback it
-// finds attached to the context; client_tls attaches neither, and a context that carries
-// either is refused here rather than freed by mistake.
-asio::ssl::context borrow_context(ssl_ctx_st* ctx) {
-    if (SSL_CTX_get_app_data(ctx) != nullptr || SSL_CTX_get_default_passwd_cb_userdata(ctx) != nullptr) {
-        throw std::logic_error("https_policy_fetcher: client_tls context carries data Asio would free");
-    }
-    SSL_CTX_up_ref(ctx);
-    return asio::ssl::context(ctx);
-}
-
 // ---- one fetch -----------------------------------------------------------------------
 
 struct failed {
@@ -228,7 +176,8 @@ private:
     // fetch. Only A records are asked for.
     asio::awaitable<std::vector<std::string>> resolve() {
         const std::string name = host_;
-        auto answer = co_await async_lookup_until(*p_.resolver, *p_.timers, name, deadline_, asio::use_awaitable);
+        auto answer = co_await dns::async_lookup_until(*p_.resolver, *p_.timers, name, dns::rr_type::a, deadline_,
+                                                    asio::use_awaitable);
         std::vector<std::string> addresses;
         if (!answer) {
             fail_timeout("resolving " + host_);
@@ -259,11 +208,13 @@ private:
     asio::awaitable<std::unique_ptr<net::byte_stream>> connect(const net::endpoint& remote, bool& timed_out,
                                                                boost::system::error_code& ec) {
         report_.connected_to = net::to_string(remote);
-        net::connect_id id = 0;
+        auto id = std::make_shared<std::optional<net::connect_id>>();
         net::network* network = p_.network;
-        net::deadline_guard guard(*p_.timers, deadline_, [network, &id] { network->cancel_connect(id); });
-        const std::string& source = p_.config.source_address;
-        auto stream = co_await async_open(*p_.network, source, remote, id, asio::redirect_error(asio::use_awaitable, ec));
+        net::deadline_guard guard(*p_.timers, deadline_, [network, id] {
+            if (*id) network->cancel_connect(**id);
+        });
+        auto stream = co_await net::async_connect(*p_.network, p_.config.source_address, remote, id,
+                                                  asio::redirect_error(asio::use_awaitable, ec));
         timed_out = guard.expired();
         if (timed_out && stream) {
             stream->close();
@@ -486,7 +437,7 @@ private:
         beast::flat_buffer buffer;
         if (request_.proxy && !co_await open_tunnel(plain, buffer, guard)) co_return std::nullopt;
 
-        auto context = borrow_context(p_.tls->context());
+        auto context = tls::borrow_context(p_.tls->context());
         tls_stream tls(plain, context);
         tls::peer_check check;
         check.sni = host_;

@@ -12,7 +12,9 @@
 #include "engine/core/clock.hpp"
 #include "engine/core/peer_text.hpp"
 #include "engine/net/asio_stream.hpp"
+#include "engine/net/asio_connect.hpp"
 #include "engine/net/asio_timer.hpp"
+#include "engine/tls/borrowed_context.hpp"
 #include "engine/net/network.hpp"
 #include "engine/smtp/ehlo.hpp"
 #include "engine/tls/client_tls.hpp"
@@ -83,20 +85,6 @@ bool names_from_mta_sts(tls::decision_rule rule) {
 void refine(tls::connection_verdict& v, failure_reason coarse, failure_reason precise) {
     if (v.failure == coarse) v.failure = precise;
     if (v.reported == coarse) v.reported = precise;
-}
-
-template <class Token>
-auto async_connect(net::network& network, const std::string& source, const net::endpoint& to,
-                   std::shared_ptr<std::optional<net::connect_id>> id, Token&& token) {
-    return asio::async_initiate<Token, void(boost::system::error_code, std::unique_ptr<net::byte_stream>)>(
-        [&network, source, to, id](auto handler) {
-            *id = network.async_connect(
-                source, to,
-                [h = std::move(handler)](net::error_code ec, std::unique_ptr<net::byte_stream> s) mutable {
-                    std::move(h)(ec, std::move(s));
-                });
-        },
-        token);
 }
 
 // Why an exchange with the server stopped.
@@ -243,7 +231,7 @@ private:
         });
         boost::system::error_code ec;
         std::unique_ptr<net::byte_stream> stream =
-            co_await async_connect(ports_.network, request_.source_address, request_.server, id,
+            co_await net::async_connect(ports_.network, request_.source_address, request_.server, id,
                                    asio::redirect_error(asio::use_awaitable, ec));
         if (guard.expired() || (ec == asio::error::operation_aborted)) {
             end(session_end::connect_failed, failure_reason::mx_connect_timeout,
@@ -397,9 +385,7 @@ private:
     asio::awaitable<bool> handshake() {
         tls_report& report = result_.tls;
         const tls::peer_check check = peer_check();
-        SSL_CTX* native = ports_.tls.context();
-        SSL_CTX_up_ref(native);  // asio::ssl::context adopts one reference and frees it
-        ssl_context_.emplace(native);
+        ssl_context_.emplace(tls::borrow_context(ports_.tls.context()));
         tls_.emplace(*plain_, *ssl_context_);
         SSL* ssl = tls_->native_handle();
 

@@ -6,6 +6,7 @@
 #include <openssl/core_names.h>
 #include <openssl/hmac.h>
 #include <openssl/obj_mac.h>
+#include <openssl/pem.h>
 
 #include <fmt/format.h>
 
@@ -216,6 +217,18 @@ std::shared_ptr<EVP_PKEY> shared_key(std::uint64_t seed, std::string_view label,
     std::shared_ptr<EVP_PKEY> key{derive_key(seed, label, type).release(), EVP_PKEY_free};
     cache.emplace(std::move(k), key);
     return key;
+}
+
+std::string shared_key_pem(std::uint64_t seed, std::string_view label, key_type type) {
+    const auto key = shared_key(seed, label, type);
+    const ossl::bio_ptr bio{BIO_new(BIO_s_mem())};
+    if (!bio) throw_openssl_error("BIO_new");
+    if (!PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr))
+        throw_openssl_error("PEM_write_bio_PrivateKey");
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(bio.get(), &data);
+    if (size < 0) throw_openssl_error("BIO_get_mem_data");
+    return {data, static_cast<std::size_t>(size)};
 }
 
 }  // namespace sts::mocks

@@ -22,6 +22,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace sts::mocks {
@@ -34,6 +35,10 @@ ossl::evp_pkey_ptr derive_key(std::uint64_t seed, std::string_view label, key_ty
 
 // derive_key, memoised for the whole process. The key must be treated as read-only.
 std::shared_ptr<EVP_PKEY> shared_key(std::uint64_t seed, std::string_view label, key_type type);
+
+// shared_key's key as PKCS#8 PEM, for consumers outside the cert factory (the DKIM key
+// a world gives the engine to sign TLS-RPT report mail with).
+std::string shared_key_pem(std::uint64_t seed, std::string_view label, key_type type);
 
 // The P-256 key pair with private scalar d (1 <= d < n); the public point is d·G.
 ossl::evp_pkey_ptr ec_p256_key_from_scalar(const BIGNUM& d);

@@ -292,6 +292,11 @@ asio::awaitable<session::flow> session::serve(tls_stream& tls) {
         if (text_of(request.target()) != config.path) {
             set_status(404);
             next = co_await say(tls, 404, "not found\n", keep_alive);
+        } else if (method == http::verb::post && config.post_status) {
+            set_status(*config.post_status);
+            const bool accepted = *config.post_status >= 200 && *config.post_status <= 299;
+            next = co_await say(tls, *config.post_status, accepted ? "report received\n" : "report refused\n",
+                                keep_alive);
         } else if (method != http::verb::get && method != http::verb::head) {
             set_status(405);
             const std::vector<http_field> allow{{"Allow", "GET, HEAD"}};
@@ -346,6 +351,7 @@ std::size_t session::record_request(const http::request<http::string_body>& requ
     r.version = request.version();
     r.headers = http_wire::fields_of(request);
     r.body_bytes = request.body().size();
+    if (hs_->config.post_status && request.method() == http::verb::post) r.body = request.body();
     const auto host = r.header("Host");
     hs_->record(transcript_kind::http_request,
                 fmt::format("{} {} HTTP/{}.{} sni={} host={} body={} headers: {}",

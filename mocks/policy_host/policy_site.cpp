@@ -45,6 +45,10 @@ std::string validate(const policy_host_config& config) {
     if (r.status < 100 || r.status > 999) {
         return fmt::format("{}: status {} is not a three-digit code", config.host_name, r.status);
     }
+    if (config.post_status && (*config.post_status < 200 || *config.post_status > 999)) {
+        return fmt::format("{}: report status {} is not a final three-digit code", config.host_name,
+                           *config.post_status);
+    }
     if (!is_field_value(r.reason))
         return fmt::format("{}: the reason phrase contains CR, LF or NUL", config.host_name);
     if (r.content_type && !is_field_value(*r.content_type)) {

@@ -90,6 +90,10 @@ struct policy_host_config {
     std::string path = "/.well-known/mta-sts.txt";  // RFC 8461 §3.2
     policy_response response;
     policy_host_fault fault = policy_host_fault::none;
+    // Set for a TLS-RPT report endpoint (RFC 8460 §5.4): a POST to `path` is answered
+    // with this status, and its body is kept in requests(). Unset, a POST gets 405 as any
+    // method other than GET and HEAD does.
+    std::optional<unsigned> post_status;
 
     // The request line and header fields together; a larger request header gets
     // "431 Request Header Fields Too Large" (RFC 6585 §5) and a close. 8 KiB is what

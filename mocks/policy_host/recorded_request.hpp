@@ -28,6 +28,7 @@ struct recorded_request {
     unsigned version = 11;            // 11 for HTTP/1.1
     std::vector<http_field> headers;  // in the order received, Host included
     std::size_t body_bytes = 0;
+    std::string body;  // kept for a POST to a report endpoint only (policy_host_config::post_status)
     unsigned status = 0;  // what the server answered; 0 when it answered nothing
 
     // The value of the first field named `name` (case-insensitive, RFC 9110 §5.1).

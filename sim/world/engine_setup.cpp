@@ -1,6 +1,8 @@
 // sim/world/engine_setup.cpp
 #include "sim/world/engine_setup.hpp"
 
+#include "mocks/certs/deterministic_key.hpp"
+
 #include "sim/world/world.hpp"
 
 #include <fmt/format.h>
@@ -45,6 +47,21 @@ core::result<delivery::engine_config, std::string> engine_settings_of(const worl
     config.seed = spec.settings.seed;
     config.planted_bug = spec.engine.planted_bug;
     config.plan_observer = spec.engine.plan_observer;
+    if (const auto& t = spec.engine.tlsrpt) {
+        auto& r = config.tlsrpt_reporting;
+        r.enabled = true;
+        r.identity.organization_name = t->organization;
+        r.identity.contact_info = t->contact;
+        r.identity.submitter_domain = t->contact.substr(t->contact.rfind('@') + 1);
+        r.identity.report_id_seed = spec.settings.seed;
+        r.send_delay = t->send_delay;
+        if (t->dkim) {
+            // A test key derived from the seed, so signatures are the same on every run.
+            r.dkim = tlsrpt::dkim_key{r.identity.submitter_domain, t->dkim_selector,
+                                      mocks::shared_key_pem(spec.settings.seed, "dkim:" + r.identity.submitter_domain,
+                                                            mocks::key_type::rsa_2048)};
+        }
+    }
     return config;
 }
 

@@ -201,6 +201,22 @@ void read_engine(table_reader& top, engine_spec& out) {
                                                        {{"proceed", mtasts::txt_error_handling::proceed},
                                                         {"defer", mtasts::txt_error_handling::defer}}))
         out.txt_temp_error = *v;
+    if (const auto* reporting = r.table("tlsrpt")) {
+        auto tr = sub_reader(r, *reporting, "tlsrpt");
+        tlsrpt_reporting_spec spec;
+        if (auto v = tr.text("organization")) spec.organization = *v;
+        if (auto v = tr.text("contact")) {
+            if (v->find('@') == std::string::npos || v->front() == '@' || v->back() == '@')
+                tr.error("contact", "expected an address such as \"tlsrpt@gateway.test\"");
+            else
+                spec.contact = *v;
+        }
+        if (auto v = tr.duration("send_delay")) spec.send_delay = *v;
+        if (auto v = tr.boolean("dkim")) spec.dkim = *v;
+        if (auto v = tr.text("dkim_selector")) spec.dkim_selector = *v;
+        tr.finish();
+        out.tlsrpt = std::move(spec);
+    }
     r.finish();
 }
 
@@ -543,6 +559,37 @@ policy_host_spec read_policy_host(table_reader& parent, const std::string& domai
     return read_policy_host_keys(r, t, domain, start);
 }
 
+// ---- [report_endpoint."<host>"] ----------------------------------------------------------
+
+// An HTTPS endpoint that takes TLS-RPT reports (RFC 8460 §5.4): the policy host mock
+// answering POSTs to `path` with `status`.
+policy_host_spec read_report_endpoint(table_reader& parent, const std::string& host, const toml::table& t,
+                                      core::time_point start) {
+    policy_host_spec p;
+    p.host_name = lower(host);
+    table_reader r(t, parent.key_path(host), parent.file(), parent.errors());
+    auto& c = p.config;
+    c.host_name = p.host_name;
+    c.path = "/";
+    if (auto v = r.text("path")) c.path = *v;
+    c.post_status = 201;
+    if (auto v = r.integer("status", 200, 999)) c.post_status = static_cast<unsigned>(*v);
+    if (auto v = read_enum<mocks::policy_host_fault>(
+            r, "fault",
+            {{"none", mocks::policy_host_fault::none},
+             {"stall-before-tls", mocks::policy_host_fault::stall_before_tls},
+             {"stall-after-tls", mocks::policy_host_fault::stall_after_tls},
+             {"reset", mocks::policy_host_fault::reset}}))
+        c.fault = *v;
+    read_tls_caps(r, c.tls);
+    p.cert = read_cert(r, "cert", {p.host_name}, start);
+    r.finish();
+    auto probe = c;
+    probe.listen = {"192.0.2.1", 443};
+    if (const auto problem = mocks::validate(probe); !problem.empty()) r.error("", problem);
+    return p;
+}
+
 // ---- [smtp."<host>"] ---------------------------------------------------------------------
 
 const std::vector<spelling<mocks::smtp_step>> smtp_steps = {
@@ -682,8 +729,8 @@ std::optional<dns::rr_type> read_rr_type(table_reader& r, std::string_view key, 
 }
 
 const std::vector<std::string_view>& world_top_level_keys() {
-    static const std::vector<std::string_view> keys = {"world", "profile", "dns", "policy_host", "smtp", "proxy",
-                                                         "engine", "route"};
+    static const std::vector<std::string_view> keys = {"world", "profile", "dns", "policy_host", "report_endpoint",
+                                                         "smtp", "proxy", "engine", "route"};
     return keys;
 }
 
@@ -705,6 +752,10 @@ world_spec read_world(const toml::table& root, const std::string& file, input_er
     for_each_table(root, "policy_host", file, errors, [&](table_reader& parent, const std::string& k, const toml::table& t) {
         w.policy_hosts.push_back(read_policy_host(parent, k, t, start));
     });
+    for_each_table(root, "report_endpoint", file, errors,
+                   [&](table_reader& parent, const std::string& k, const toml::table& t) {
+                       w.policy_hosts.push_back(read_report_endpoint(parent, k, t, start));
+                   });
     for_each_table(root, "smtp", file, errors, [&](table_reader& parent, const std::string& k, const toml::table& t) {
         w.smtp_hosts.push_back(read_smtp_host(parent, k, t, start));
     });
@@ -777,7 +828,7 @@ core::result<world_spec, input_errors> load_world_text(std::string_view text, co
     for (const auto& [k, v] : root) {
         if (std::find(known.begin(), known.end(), k.str()) == known.end())
             errors.push_back({file, line_of(v), static_cast<std::size_t>(v.source().begin.column), std::string(k.str()),
-                              "unknown key; expected world, profile, dns, policy_host, smtp, proxy, engine or route"});
+                              "unknown key; expected world, profile, dns, policy_host, report_endpoint, smtp, proxy, engine or route"});
     }
     if (!errors.empty()) {
         std::stable_sort(errors.begin(), errors.end(),

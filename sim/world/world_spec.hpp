@@ -66,9 +66,11 @@ struct dns_entry {
     std::size_t line = 0;  // where the entry starts, for assembly errors
 };
 
+// A policy host, or a TLS-RPT report endpoint (`[report_endpoint."<host>"]`): the same
+// HTTPS mock, which answers POSTs to its path when config.post_status is set.
 struct policy_host_spec {
-    std::string domain;     // the policy domain; the host is mta-sts.<domain>
-    std::string host_name;  // mta-sts.<domain>, lower-case
+    std::string domain;     // the policy domain; the host is mta-sts.<domain>; empty for a report endpoint
+    std::string host_name;  // mta-sts.<domain> (or the endpoint's name), lower-case
     mocks::policy_host_config config;  // listen and tls.identity are filled at assembly
     mocks::leaf_spec cert;
 };
@@ -94,6 +96,15 @@ struct route_spec {
     std::vector<hop> hops;
 };
 
+// `[engine.tlsrpt]`: the engine sends TLS-RPT aggregate reports (RFC 8460).
+struct tlsrpt_reporting_spec {
+    std::string organization = "mtasts-sim gateway";
+    std::string contact = "tlsrpt@gateway.sim.test";  // contact-info; its domain is the submitter
+    core::duration send_delay = std::chrono::hours{1};  // after the end of the UTC day
+    bool dkim = true;  // sign report mail with a key derived from the world's seed
+    std::string dkim_selector = "tlsrpt";
+};
+
 // How the engine under test is configured for this world (`[engine]`, `proxy` keys of
 // profiles, `[route]`): plain data; sim/world/engine_setup.hpp turns it into the engine's
 // configuration once the world has addresses.
@@ -107,6 +118,7 @@ struct engine_spec {
     std::vector<core::duration> retry_delays;  // empty: the engine's defaults
     std::optional<std::size_t> concurrency;
     mtasts::txt_error_handling txt_temp_error = mtasts::txt_error_handling::proceed;
+    std::optional<tlsrpt_reporting_spec> tlsrpt;  // absent: no reports are sent
     // Not a file key: set by `run --plant` to prove the suite catches a planted bug.
     core::planted_bug planted_bug = core::planted_bug::none;
     // Not a file key: `explain` watches the engine's destination plans through it.
