@@ -527,6 +527,16 @@ void engine::impl::on_session(const std::shared_ptr<job_run>& run, session_log& 
                    h.requirement.report_policy,
                    result.tls.failure_detail.empty() ? std::string(tls::log_wording(*verdict.reported))
                                                      : core::quote_peer_text(result.tls.failure_detail));
+            // RFC 8460 §4 [TLSRPT-28]: a session whose certificate failed in another way
+            // too (expired and for another host) is reported under both result types.
+            const auto& facts = result.tls.facts;
+            const bool names_checked = !h.requirement.reference_names.empty() || !h.requirement.audit_names.empty();
+            const bool name_failed = (!h.requirement.reference_names.empty() && !facts.reference_name_match) ||
+                                     (!h.requirement.audit_names.empty() && !facts.audit_name_match);
+            if (!p.tlsrpt_report && !tlsrpt.empty() && names_checked && name_failed &&
+                *verdict.reported != tlsrpt::failure_reason::mx_certificate_host_mismatch &&
+                tlsrpt::classify(*verdict.reported).result != tlsrpt::result_type::starttls_not_supported)
+                tlsrpt.back().further_reasons.push_back(tlsrpt::failure_reason::mx_certificate_host_mismatch);
         } else if (const auto known = h.requirement.report_result()) {
             // A host used although its failure was known before connecting: an MX a testing
             // policy does not list (RFC 8461 §5(2) [STS-APPLY-12]). That failure is the

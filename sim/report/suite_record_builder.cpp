@@ -45,6 +45,13 @@ reports::scenario_record scenario_record_of(const scenario_spec& spec, const sce
     for (const auto& t : result.timeline) {
         r.timeline.push_back({.at = t.at, .host = t.host, .kind = mocks::to_string(t.kind), .text = t.text});
     }
+    // The report folder holds the JSON itself, so the file takes the uncompressed name of
+    // RFC 8460 §5.1 (".json", not the ".json.gz" the engine sends).
+    for (const auto& report : result.tlsrpt_reports) {
+        std::string name = report.file_name;
+        if (name.ends_with(".gz")) name.resize(name.size() - 3);
+        r.tlsrpt.push_back({.policy_domain = report.policy_domain, .name = std::move(name), .json = report.json_text});
+    }
     r.rerun = rerun_command(spec.file);
     return r;
 }

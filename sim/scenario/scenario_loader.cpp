@@ -8,6 +8,7 @@
 #include "sim/world/world_loader.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -90,8 +91,32 @@ constexpr std::array expect_kinds{std::string_view("recipient"),     std::string
                                   std::string_view("log_contains"),  std::string_view("log_contains_absent"),
                                   std::string_view("contacted"),     std::string_view("not_contacted"),
                                   std::string_view("policy_fetches"), std::string_view("dns_queries"),
-                                  std::string_view("tlsrpt"),        std::string_view("cache"),
-                                  std::string_view("conserved")};
+                                  std::string_view("tlsrpt"),        std::string_view("tlsrpt_report"),
+                                  std::string_view("received"),      std::string_view("received_absent"),
+                                  std::string_view("cache"),         std::string_view("conserved")};
+
+// A TOML value as JSON text, for comparing with a report: strings, integers, booleans and
+// arrays of them; nothing for other types (floats, dates, tables).
+std::optional<std::string> json_text_of(const toml::node& node) {
+    nlohmann::json out;
+    if (const auto* s = node.as_string()) {
+        out = s->get();
+    } else if (const auto* i = node.as_integer()) {
+        out = i->get();
+    } else if (const auto* b = node.as_boolean()) {
+        out = b->get();
+    } else if (const auto* a = node.as_array()) {
+        out = nlohmann::json::array();
+        for (const auto& item : *a) {
+            auto text = json_text_of(item);
+            if (!text) return std::nullopt;
+            out.push_back(nlohmann::json::parse(*text));
+        }
+    } else {
+        return std::nullopt;
+    }
+    return out.dump();
+}
 
 template <std::size_t N>
 std::string list_of(const std::array<std::string_view, N>& names) {
@@ -444,6 +469,40 @@ bool read_expect(table_reader& r, const toml::table& t, std::size_t line, std::v
         if (tt->contains("count")) e.at_least = false;
         read_count(tr, *tt, e, false);
         tr.finish();
+    } else if (*kind == "tlsrpt_report") {
+        e.what = k::tlsrpt_report;
+        const auto* jt = r.table("tlsrpt_report");
+        if (jt == nullptr) return true;
+        table_reader jr(*jt, r.key_path("tlsrpt_report"), r.file(), r.errors());
+        if (auto v = jr.text("domain", true)) e.subject = *v;
+        if (auto v = jr.text("pointer", true)) {
+            if (!v->empty() && v->front() != '/')
+                jr.error("pointer", fmt::format("expected a JSON pointer such as \"/policies/0/policy/policy-type\", "
+                                                "found \"{}\"",
+                                                *v));
+            e.pointer = *v;
+        }
+        if (const auto* value = jr.any("equals")) {
+            if (auto json = json_text_of(*value))
+                e.equals_json = *json;
+            else
+                jr.error("equals", "expected a string, integer, boolean or array of them");
+        }
+        e.exists = jr.boolean("exists");
+        if (e.equals_json.has_value() == e.exists.has_value())
+            jr.error("equals", "expected exactly one of equals = <value> and exists = true|false");
+        jr.finish();
+    } else if (*kind == "received" || *kind == "received_absent") {
+        e.what = *kind == "received" ? k::received : k::received_absent;
+        const auto* rt = r.table(*kind);
+        if (rt == nullptr) return true;
+        table_reader rr(*rt, r.key_path(*kind), r.file(), r.errors());
+        if (auto v = rr.text("host", true)) e.subject = *v;
+        if (auto v = rr.text("contains", true)) {
+            if (v->empty()) rr.error("contains", "expected non-empty text");
+            e.text = *v;
+        }
+        rr.finish();
     } else if (*kind == "cache") {
         e.what = k::cache;
         const auto* ct = r.table("cache");

@@ -5,9 +5,11 @@
 #include "engine/tlsrpt/result_type.hpp"
 #include "mocks/dns/server.hpp"
 #include "sim/harness/simulation.hpp"
+#include "mocks/smtp/smtp_receiver.hpp"
 #include "sim/world/world.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -163,6 +165,50 @@ std::string check_tlsrpt(const scenario_expectation& e, const run_record& rec) {
                        seen.empty() ? std::string() : fmt::format(" ({}{})", seen, rec.tlsrpt.size() > 5 ? "; ..." : ""));
 }
 
+// The identity reports are written under: the engine's own when it reports, else a
+// default one, so every run still shows the reports it would have sent.
+tlsrpt::reporter_identity reporter_of(const delivery::engine& engine) {
+    const auto& config = engine.config();
+    auto identity = config.tlsrpt_reporting.identity;
+    if (!config.tlsrpt_reporting.enabled) {
+        identity.organization_name = "mtasts-sim gateway";
+        identity.contact_info = "tlsrpt@" + config.ehlo_name;
+        identity.submitter_domain = config.ehlo_name;
+        identity.report_id_seed = config.seed;
+    }
+    if (identity.sending_ip.empty()) identity.sending_ip = config.interface_address;
+    return identity;
+}
+
+std::string check_tlsrpt_report(const scenario_expectation& e, const std::vector<tlsrpt::report_file>& reports) {
+    const auto domain = host_key(e.subject);
+    const auto report = std::find_if(reports.begin(), reports.end(),
+                                     [&](const tlsrpt::report_file& r) { return host_key(r.policy_domain) == domain; });
+    if (report == reports.end()) return fmt::format("no report for {} ({} report(s) in all)", domain, reports.size());
+    const auto json = nlohmann::json::parse(report->json_text, nullptr, false);
+    if (json.is_discarded()) return "the report is not JSON";
+    const nlohmann::json::json_pointer at(e.pointer);
+    const bool there = json.contains(at);
+    if (e.exists) {
+        if (there == *e.exists) return {};
+        return there ? fmt::format("found {}", json.at(at).dump()) : "nothing there";
+    }
+    if (!there) return "nothing there";
+    const auto want = nlohmann::json::parse(e.equals_json.value_or("null"));
+    return json.at(at) == want ? std::string() : fmt::format("found {}", json.at(at).dump());
+}
+
+std::string check_received(const scenario_expectation& e, simulation& s) {
+    const auto* host = s.world().smtp_host(host_key(e.subject));
+    if (host == nullptr) return "no such SMTP host in the world";
+    std::size_t containing = 0;
+    for (const auto& m : host->received())
+        if (m.data.find(e.text) != std::string::npos) ++containing;
+    const bool want = e.what == scenario_expectation::kind::received;
+    if (want) return containing != 0 ? std::string() : fmt::format("none of its {} message(s) contains it", host->received().size());
+    return containing == 0 ? std::string() : fmt::format("{} of its message(s) contain it", containing);
+}
+
 std::string check_cache(const scenario_expectation& e, delivery::engine& engine) {
     const auto entry = engine.cache().find(host_key(e.subject));
     if (!e.present) {
@@ -177,7 +223,8 @@ std::string check_cache(const scenario_expectation& e, delivery::engine& engine)
     return {};
 }
 
-std::string check(const scenario_expectation& e, const scenario_spec& spec, simulation& s, const run_record& rec) {
+std::string check(const scenario_expectation& e, const scenario_spec& spec, simulation& s, const run_record& rec,
+                  const std::vector<tlsrpt::report_file>& reports) {
     using k = scenario_expectation::kind;
     switch (e.what) {
         case k::recipient: return check_recipient(e, rec);
@@ -208,6 +255,9 @@ std::string check(const scenario_expectation& e, const scenario_spec& spec, simu
         }
         case k::tlsrpt: return check_tlsrpt(e, rec);
         case k::cache: return check_cache(e, s.engine());
+        case k::tlsrpt_report: return check_tlsrpt_report(e, reports);
+        case k::received:
+        case k::received_absent: return check_received(e, s);
         case k::contacted:
         case k::not_contacted: {
             const auto host = host_key(e.subject);
@@ -342,9 +392,10 @@ scenario_result run_scenario(const scenario_spec& spec, const scenario_run_optio
     result.transcript = s.world().transcript().render();
     result.timeline = s.world().transcript().entries();
     result.tlsrpt_records = rec.tlsrpt;
+    result.tlsrpt_reports = tlsrpt::build_daily_reports(result.tlsrpt_records, reporter_of(s.engine()));
 
     for (const auto& e : spec.expectations) {
-        auto detail = check(e, spec, s, rec);
+        auto detail = check(e, spec, s, rec, result.tlsrpt_reports);
         result.expectations.push_back({describe(e), e.line, detail.empty(), std::move(detail)});
     }
     auto detail = check_conserved(rec);

@@ -17,6 +17,7 @@
 #pragma once
 
 #include "engine/delivery/tlsrpt_record.hpp"
+#include "engine/tlsrpt/aggregate_report.hpp"
 #include "mocks/transcript.hpp"
 #include "engine/core/planted_bug.hpp"
 #include "engine/log/mail_log.hpp"
@@ -54,6 +55,10 @@ struct scenario_result {
     std::string transcript;                        // the world's transcript, rendered
     std::vector<mocks::transcript_entry> timeline; // the same, as entries (reports draw timelines)
     std::vector<delivery::tlsrpt_record> tlsrpt_records;  // every engine's, in order
+    // The RFC 8460 aggregate reports of those records, one per policy domain and UTC day,
+    // as the engine writes them (its [engine.tlsrpt] identity, or the default one when
+    // the world does not turn reporting on).
+    std::vector<tlsrpt::report_file> tlsrpt_reports;
 };
 
 // At most this many log lines are kept around a failure: enough to see the decision,

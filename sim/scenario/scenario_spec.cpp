@@ -65,6 +65,14 @@ std::string describe(const scenario_expectation& e) {
             if (e.success) text += fmt::format(" success {}", *e.success);
             return text + " " + (e.at_least && e.count == 1 ? std::string("at least one") : count_text(e));
         }
+        case k::tlsrpt_report: {
+            auto text = fmt::format("tlsrpt_report {} {}", e.subject, e.pointer);
+            if (e.equals_json) text += fmt::format(" equals {}", *e.equals_json);
+            if (e.exists) text += *e.exists ? " exists" : " absent";
+            return text;
+        }
+        case k::received: return fmt::format("received {} contains \"{}\"", e.subject, e.text);
+        case k::received_absent: return fmt::format("received_absent {} contains \"{}\"", e.subject, e.text);
         case k::cache: {
             auto text = fmt::format("cache {} {}", e.subject, e.present ? "present" : "absent");
             if (e.policy_id) text += fmt::format(" id {}", *e.policy_id);

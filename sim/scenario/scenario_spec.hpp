@@ -69,6 +69,9 @@ struct scenario_expectation {
         policy_fetches,
         dns_queries,
         tlsrpt,
+        tlsrpt_report,
+        received,
+        received_absent,
         cache,
     };
     kind what = kind::recipient;
@@ -94,6 +97,13 @@ struct scenario_expectation {
     std::optional<std::string> result;  // RFC 8460 result type, e.g. "certificate-expired"
     std::optional<std::string> policy;  // "sts", "tlsa" or "no-policy-found"
     std::optional<bool> success;
+    // tlsrpt_report: subject is the policy domain; a JSON pointer into its first report
+    // and what must be there (equals, as JSON text) or whether anything is (exists).
+    std::string pointer;
+    std::optional<std::string> equals_json;
+    std::optional<bool> exists;
+    // received / received_absent: subject is the SMTP host; the text its messages contain.
+    std::string text;
     // cache
     bool present = true;
     std::optional<std::string> policy_id;

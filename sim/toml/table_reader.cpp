@@ -72,6 +72,10 @@ const toml::node* table_reader::lookup(std::string_view key, bool required, std:
     return node;
 }
 
+const toml::node* table_reader::any(std::string_view key, bool required) {
+    return lookup(key, required, "a value");
+}
+
 namespace {
 std::string_view type_name(const toml::node& n) {
     switch (n.type()) {

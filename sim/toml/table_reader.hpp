@@ -46,6 +46,9 @@ public:
     const toml::table* table(std::string_view key, bool required = false);
     const toml::array* array(std::string_view key, bool required = false);
 
+    // A value of any type, for keys whose type the caller checks itself.
+    const toml::node* any(std::string_view key, bool required = false);
+
     bool has(std::string_view key) const;
     // Records an error about `key` (or the table itself when empty) at its position.
     void error(std::string_view key, std::string message);

@@ -25,8 +25,8 @@ sts::core::finding only_finding(std::string_view text) {
 BOOST_AUTO_TEST_SUITE(sim_deviation_list)
 
 BOOST_AUTO_TEST_CASE(builtin_deviations_are_should_rows_of_the_catalogue_with_reasons) {
+    // The list may be empty (it is today); whatever it holds must be a SHOULD with a reason.
     const auto& deviations = sts::sim::builtin_deviations();
-    BOOST_TEST(!deviations.empty());
     for (const auto& d : deviations) {
         BOOST_TEST_CONTEXT(d.id) {
             const auto* row = builtin_catalogue().find(d.id);

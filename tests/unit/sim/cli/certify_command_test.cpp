@@ -96,10 +96,13 @@ BOOST_AUTO_TEST_CASE(two_certifications_of_one_build_are_byte_identical) {
     const auto one = tree(dir.path / "one");
     const auto two = tree(dir.path / "two");
     std::vector<std::string> names;
-    for (const auto& [name, bytes] : one) names.push_back(name);
+    // The TLS-RPT reports of the run sit under tlsrpt/.
+    for (const auto& [name, bytes] : one)
+        if (!name.starts_with("tlsrpt/")) names.push_back(name);
     BOOST_TEST(names == (std::vector<std::string>{"certificate.json", "conformance.json", "conformance.md",
                                                   "index.html", "junit.xml"}),
                boost::test_tools::per_element());
+    BOOST_TEST(one.size() > names.size());
     BOOST_REQUIRE(one.size() == two.size());
     for (const auto& [name, bytes] : one) {
         BOOST_TEST_CONTEXT(name) { BOOST_TEST((bytes == two.at(name))); }

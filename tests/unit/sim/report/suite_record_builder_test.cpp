@@ -108,7 +108,11 @@ BOOST_AUTO_TEST_CASE(each_scenario_keeps_its_verdict_file_hash_rerun_command_and
         seen.insert(good.timeline[i].kind);
     }
     for (const char* k : {"dns", "http", "smtp>", "delivery"}) BOOST_TEST(seen.count(k) == 1U, k);
-    BOOST_TEST(good.tlsrpt.empty());
+    // One delivery, so one day's report for its domain, under the uncompressed file name.
+    BOOST_REQUIRE(good.tlsrpt.size() == run.results[0].tlsrpt_reports.size());
+    BOOST_REQUIRE(!good.tlsrpt.empty());
+    BOOST_TEST(good.tlsrpt[0].json == run.results[0].tlsrpt_reports[0].json_text);
+    BOOST_TEST(good.tlsrpt[0].name.ends_with(".json"));
 }
 
 BOOST_AUTO_TEST_CASE(rerun_command_quotes_paths_a_shell_would_split) {
