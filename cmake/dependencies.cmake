@@ -4,10 +4,11 @@ find_package(OpenSSL 3.0 REQUIRED)
 find_package(Boost 1.74 REQUIRED)
 # zlib: TLS-RPT reports are gzipped (RFC 8460 §5.2, engine/tlsrpt/gzip.cpp).
 find_package(ZLIB REQUIRED)
+# nlohmann-json: the engine writes TLS-RPT reports with it, so the fuzz build needs it too.
+find_package(nlohmann_json 3 REQUIRED)
 if(NOT STS_FUZZ_ONLY)
   find_package(Boost 1.74 REQUIRED COMPONENTS unit_test_framework)
   find_package(tomlplusplus 3 REQUIRED)
-  find_package(nlohmann_json 3 REQUIRED)
   find_package(Threads REQUIRED)
   find_package(PkgConfig REQUIRED)
   # Debian's cpp-httplib is a compiled library built with OpenSSL support: its pkg-config
