@@ -28,7 +28,7 @@ constexpr std::string_view organization = "mtasts-sim test";
 
 struct extension {
     int nid;
-    const char* value;  // OpenSSL's v3 configuration syntax (x509v3_config(5))
+    std::string value;  // OpenSSL's v3 configuration syntax (x509v3_config(5))
 };
 
 ossl::x509_name_ptr make_name(std::optional<std::string_view> common_name) {
@@ -87,7 +87,7 @@ ossl::x509_ptr build(const to_be_signed& tbs) {
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, issuer_x509, x.get(), nullptr, nullptr, 0);
     for (const auto& ext : tbs.extensions) {
-        ossl::x509_extension_ptr made{X509V3_EXT_conf_nid(nullptr, &ctx, ext.nid, ext.value)};
+        ossl::x509_extension_ptr made{X509V3_EXT_conf_nid(nullptr, &ctx, ext.nid, ext.value.c_str())};
         if (!made || !X509_add_ext(x.get(), made.get(), -1)) throw_openssl_error(ext.value);
     }
     if (tbs.dns_names != nullptr && !tbs.dns_names->empty()) {
@@ -159,11 +159,14 @@ std::vector<extension> leaf_extensions(const leaf_spec& spec) {
             extended_usage = "clientAuth";
             break;
     }
-    return {{NID_basic_constraints, "critical,CA:FALSE"},
-            {NID_key_usage, key_usage},
-            {NID_ext_key_usage, extended_usage},
-            {NID_subject_key_identifier, "hash"},
-            {NID_authority_key_identifier, "keyid:always"}};
+    std::vector<extension> out{{NID_basic_constraints, "critical,CA:FALSE"},
+                               {NID_key_usage, key_usage},
+                               {NID_ext_key_usage, extended_usage},
+                               {NID_subject_key_identifier, "hash"},
+                               {NID_authority_key_identifier, "keyid:always"}};
+    if (!spec.ocsp_url.empty()) out.push_back({NID_info_access, "OCSP;URI:" + spec.ocsp_url});
+    if (!spec.crl_url.empty()) out.push_back({NID_crl_distribution_points, "URI:" + spec.crl_url});
+    return out;
 }
 
 }  // namespace

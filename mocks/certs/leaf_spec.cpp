@@ -112,6 +112,13 @@ std::string validate(const leaf_spec& spec) {
         return fmt::format("key label of {} bytes, at most {} allowed", spec.key_label.size(),
                            leaf_key_label_bytes_max);
     }
+    for (const auto* url : {&spec.ocsp_url, &spec.crl_url}) {
+        if (url->empty()) continue;
+        // OpenSSL's configuration syntax would read a comma as a second value.
+        const bool plain = url->size() <= leaf_url_bytes_max && url->starts_with("http://") &&
+                           url->find_first_of(", \t\r\n") == std::string::npos;
+        if (!plain) return fmt::format("revocation URL \"{}\": expected http://... without spaces or commas", *url);
+    }
     return {};
 }
 
@@ -130,6 +137,8 @@ std::string canonical_form(const leaf_spec& spec) {
     append_field(out, "key", name_of(spec.key));
     append_field(out, "usage", name_of(spec.usage));
     append_field(out, "key_label", spec.key_label);
+    if (!spec.ocsp_url.empty()) append_field(out, "ocsp", spec.ocsp_url);
+    if (!spec.crl_url.empty()) append_field(out, "crl", spec.crl_url);
     return out;
 }
 

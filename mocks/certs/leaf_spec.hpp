@@ -69,6 +69,11 @@ struct leaf_spec {
     // every leaf with the same label (and key type) shares one key, so a renewed
     // certificate keeps its "3 1 1" TLSA record.
     std::string key_label;
+    // Revocation pointers (RFC 5280 §4.2.2.1 authorityInfoAccess OCSP, §4.2.1.13
+    // cRLDistributionPoints), empty for none. Nothing in the world answers at them: they
+    // show whether a client tries to check revocation (STS-APPLY-05, STS-FETCH-06).
+    std::string ocsp_url;
+    std::string crl_url;
 };
 
 // Bounds on a spec read from a world file.
@@ -77,6 +82,7 @@ inline constexpr std::size_t leaf_dns_name_bytes_max = 255;    // RFC 1035 §3.1
 inline constexpr std::size_t leaf_common_name_bytes_max = 64;  // RFC 5280 ub-common-name
 inline constexpr int leaf_intermediate_count_max = 64;         // "50 deep" hostile chains fit
 inline constexpr std::size_t leaf_key_label_bytes_max = 256;
+inline constexpr std::size_t leaf_url_bytes_max = 2048;
 
 // An empty string when the spec can be issued, else what is wrong with it.
 std::string validate(const leaf_spec& spec);

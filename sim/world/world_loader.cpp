@@ -110,6 +110,8 @@ leaf_spec read_cert(table_reader& parent, std::string_view key, std::vector<std:
         spec.usage = *v;
     if (auto v = r.boolean("send_intermediates")) spec.include_intermediates = *v;
     if (auto v = r.text("key_label")) spec.key_label = *v;
+    if (auto v = r.text("ocsp")) spec.ocsp_url = *v;
+    if (auto v = r.text("crl")) spec.crl_url = *v;
     r.finish();
     if (const auto problem = mocks::validate(spec); !problem.empty()) parent.error(key, problem);
     return spec;

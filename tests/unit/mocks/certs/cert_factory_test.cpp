@@ -9,6 +9,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include <fmt/format.h>
 
@@ -178,6 +179,21 @@ BOOST_AUTO_TEST_CASE(a_leaf_under_the_intermediate_verifies_inside_its_validity)
     const auto direct = factory.issue_leaf(under_root).value();
     BOOST_TEST(direct.chain.empty());
     BOOST_TEST(verify_at(factory, direct, t0) == X509_V_OK);
+}
+
+BOOST_AUTO_TEST_CASE(revocation_pointers_are_written_only_when_asked_for) {
+    const cert_factory factory{7};
+    auto spec = spec_for({"mx1.example.test"});
+    const auto plain = factory.issue_leaf(spec).value();
+    BOOST_TEST(X509_get_ext_by_NID(sts::mocks::x509_of(plain.leaf), NID_info_access, -1) < 0);
+    spec.ocsp_url = "http://ocsp.ca.test/";
+    spec.crl_url = "http://crl.ca.test/ca.crl";
+    const auto pointed = factory.issue_leaf(spec).value();
+    BOOST_TEST(X509_get_ext_by_NID(sts::mocks::x509_of(pointed.leaf), NID_info_access, -1) >= 0);
+    BOOST_TEST(X509_get_ext_by_NID(sts::mocks::x509_of(pointed.leaf), NID_crl_distribution_points, -1) >= 0);
+    BOOST_TEST(pointed.leaf.pem() != plain.leaf.pem());
+    spec.ocsp_url = "http://a.test/,URI:http://b.test/";
+    BOOST_TEST(!sts::mocks::validate(spec).empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_leaf_is_expired_from_its_not_after_on) {
