@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sts::core {
@@ -26,5 +27,33 @@ struct finding {
 };
 
 using findings = std::vector<finding>;
+
+// Findings of one input, bounded: hostile input must not make a parser build an endless
+// list. The last place goes to a finding (under `overflow_requirement`) saying the rest of
+// the input was not examined; add() returns false from then on, so the caller stops.
+class bounded_findings {
+public:
+    bounded_findings(std::size_t max, std::string overflow_requirement)
+        : max_(max), overflow_requirement_(std::move(overflow_requirement)) {}
+
+    bool add(finding f) {
+        if (full()) return false;
+        if (items_.size() + 1 == max_) {
+            items_.push_back(finding{overflow_requirement_,
+                                     "too many problems; the rest of the record was not examined", 0, f.column, {}});
+            return false;
+        }
+        items_.push_back(std::move(f));
+        return true;
+    }
+    bool full() const noexcept { return items_.size() >= max_; }
+    bool empty() const noexcept { return items_.empty(); }
+    findings take() { return std::move(items_); }
+
+private:
+    std::size_t max_;
+    std::string overflow_requirement_;
+    findings items_;
+};
 
 }  // namespace sts::core

@@ -41,29 +41,6 @@ core::finding make_finding(std::string_view requirement, std::string rule, std::
                          excerpt.empty() ? std::string() : core::quote_peer_text(excerpt, detail_bytes_max)};
 }
 
-// Collects findings up to limits::txt_record_findings_max, then one last finding saying
-// that the rest were not reported.
-class finding_list {
-public:
-    // False once the list is full: the caller stops looking for more.
-    bool add(core::finding f) {
-        if (full()) return false;
-        if (items_.size() + 1 == core::limits::txt_record_findings_max) {
-            items_.push_back(make_finding("STS-DISC-12", "too many problems; the rest of the record was not examined",
-                                          f.column, {}));
-            return false;
-        }
-        items_.push_back(std::move(f));
-        return true;
-    }
-    bool full() const noexcept { return items_.size() >= core::limits::txt_record_findings_max; }
-    bool empty() const noexcept { return items_.empty(); }
-    core::findings take() { return std::move(items_); }
-
-private:
-    core::findings items_;
-};
-
 // Who asks version_problem(): the parser, or discovery explaining a record it set aside.
 enum class version_context { parsing, discovery };
 
@@ -117,7 +94,7 @@ struct id_state {
 // Checks one field (delimiters and surrounding WSP already removed) that starts at byte
 // offset `offset` of the record, and records it in `record` when it is valid.
 void parse_field(std::string_view field, std::size_t offset, sts_record& record, id_state& ids,
-                 finding_list& errors) {
+                 core::bounded_findings& errors) {
     // RFC 8461 §3.1 [STS-DISC-02]: the record is US-ASCII. A non-ASCII byte is reported as
     // such, rather than as whichever grammar rule it happens to break.
     for (std::size_t i = 0; i < field.size(); ++i) {
@@ -256,7 +233,7 @@ core::result<sts_record, core::findings> parse_record(std::string_view text) {
     // with the WSP of its delimiters on either side. The segment after the last ';' may be
     // empty or WSP only: that is the optional trailing delimiter.
     sts_record record;
-    finding_list errors;
+    core::bounded_findings errors(core::limits::txt_record_findings_max, "STS-DISC-12");
     id_state ids;
     std::size_t fields = 0;
     std::size_t pos = version_field.size();

@@ -52,28 +52,6 @@ core::finding make_finding(std::string_view requirement, std::string rule, std::
                          excerpt.empty() ? std::string() : core::quote_peer_text(excerpt, detail_bytes_max)};
 }
 
-// Collects findings up to limits::tlsrpt_record_findings_max, the last one saying that the
-// rest were not reported.
-class finding_list {
-public:
-    bool add(core::finding f) {
-        if (full()) return false;
-        if (items_.size() + 1 == core::limits::tlsrpt_record_findings_max) {
-            items_.push_back(make_finding("TLSRPT-04", "too many problems; the rest of the record was not examined",
-                                          f.column, {}));
-            return false;
-        }
-        items_.push_back(std::move(f));
-        return true;
-    }
-    bool full() const noexcept { return items_.size() >= core::limits::tlsrpt_record_findings_max; }
-    bool empty() const noexcept { return items_.empty(); }
-    core::findings take() { return std::move(items_); }
-
-private:
-    core::findings items_;
-};
-
 // Why `text` does not open with the version field, or nothing when it does (followed by
 // the end, WSP or ';').
 std::optional<core::finding> version_problem(std::string_view text) {
@@ -102,7 +80,7 @@ struct rua_state {
 // Checks one URI of a rua list, starting at 1-based `column`, and appends it to `policy`
 // when it is a usable endpoint.
 void parse_uri(std::string_view uri, std::size_t column, reporting_policy& policy, rua_state& rua,
-               finding_list& errors) {
+               core::bounded_findings& errors) {
     if (uri.empty()) {
         errors.add(make_finding("TLSRPT-03", "a rua list must not have an empty entry", column, {}));
         return;
@@ -188,7 +166,7 @@ void parse_uri(std::string_view uri, std::size_t column, reporting_policy& polic
 
 // RFC 8460 §3 [TLSRPT-03]: tlsrpt-rua = %s"rua=" tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri).
 void parse_rua(std::string_view value, std::size_t value_column, reporting_policy& policy, rua_state& rua,
-               finding_list& errors) {
+               core::bounded_findings& errors) {
     std::size_t pos = 0;
     while (!errors.full()) {
         const auto comma = value.find(',', pos);
@@ -207,7 +185,7 @@ void parse_rua(std::string_view value, std::size_t value_column, reporting_polic
 // Checks one field (delimiters and surrounding WSP already removed) that starts at byte
 // offset `offset` of the record, and records it in `policy` when it is valid.
 void parse_field(std::string_view field, std::size_t offset, reporting_policy& policy, rua_state& rua,
-                 finding_list& errors) {
+                 core::bounded_findings& errors) {
     const auto equals = field.find('=');
     if (equals == std::string_view::npos) {
         errors.add(make_finding("TLSRPT-06", "a field must have the form name=value", offset + 1, field));
@@ -287,7 +265,7 @@ core::result<reporting_policy, core::findings> parse_reporting_policy(std::strin
     // percent-encoded), so the record splits on ';' into fields with their delimiters' WSP
     // on either side; the segment after the last ';' may be empty or WSP only.
     reporting_policy policy;
-    finding_list errors;
+    core::bounded_findings errors(core::limits::tlsrpt_record_findings_max, "TLSRPT-04");
     rua_state rua;
     std::size_t pos = version_field.size();
     while (!errors.full()) {

@@ -21,6 +21,7 @@
 #include "sim/report/build_id.hpp"
 #include "sim/report/suite_digest.hpp"
 #include "sim/report/suite_record_builder.hpp"
+#include "sim/scenario/scenario_files.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 #include "sim/scenario/scenario_runner.hpp"
 #include "sim/world/world_loader.hpp"
@@ -79,43 +80,6 @@ std::optional<certify_options> parse(arguments args, streams io, bool& help) {
     return o;
 }
 
-struct found_file {
-    std::string path;           // as it will be opened and shown: PATH joined with the rest
-    std::string relative_name;  // relative to the folder PATH, or the file name
-};
-
-// The scenario files under `paths`, sorted by path, without duplicates.
-std::optional<std::vector<found_file>> collect(const std::vector<std::string>& paths, streams io) {
-    std::vector<found_file> files;
-    for (const auto& p : paths) {
-        std::error_code ec;
-        if (fs::is_regular_file(p, ec)) {
-            const fs::path path = fs::path(p).lexically_normal();
-            files.push_back({path.generic_string(), path.filename().generic_string()});
-        } else if (fs::is_directory(p, ec)) {
-            const fs::path root = fs::path(p).lexically_normal();
-            for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
-                if (it->is_regular_file(ec) && it->path().extension() == ".toml") {
-                    files.push_back({it->path().lexically_normal().generic_string(),
-                                     it->path().lexically_relative(root).generic_string()});
-                }
-            }
-            if (ec) {
-                io.err << "mtasts-sim certify: cannot read folder " << p << ": " << ec.message() << '\n';
-                return std::nullopt;
-            }
-        } else {
-            io.err << "mtasts-sim certify: " << p << ": no such scenario file or folder\n";
-            return std::nullopt;
-        }
-    }
-    std::sort(files.begin(), files.end(), [](const found_file& a, const found_file& b) { return a.path < b.path; });
-    files.erase(std::unique(files.begin(), files.end(),
-                            [](const found_file& a, const found_file& b) { return a.path == b.path; }),
-                files.end());
-    return files;
-}
-
 // The file's bytes, at most one byte more than a scenario may have (the loader rejects it).
 std::optional<std::string> read_bounded(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -132,8 +96,11 @@ int run_certify(arguments args, streams io) {
     bool help = false;
     const auto options = parse(args, io, help);
     if (!options) return help ? exit_status::ok : exit_status::usage;
-    const auto files = collect(options->paths, io);
-    if (!files) return exit_status::usage;
+    const auto files = find_scenario_files(options->paths);
+    if (!files) {
+        io.err << "mtasts-sim certify: " << files.error() << '\n';
+        return exit_status::usage;
+    }
     if (files->empty()) {
         io.err << "mtasts-sim certify: no scenario files found; nothing to certify\n";
         return exit_status::usage;

@@ -20,6 +20,7 @@
 #include "engine/core/planted_bug.hpp"
 #include "reports/report_writer.hpp"
 #include "sim/report/suite_record_builder.hpp"
+#include "sim/scenario/scenario_files.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 #include "sim/scenario/scenario_runner.hpp"
 
@@ -178,32 +179,6 @@ std::optional<run_options> parse(arguments args, streams io, bool& help) {
     return o;
 }
 
-// The scenario files named by `paths`, sorted and without duplicates; an error names a
-// path that is neither a file nor a folder.
-std::optional<std::vector<std::string>> collect(const std::vector<std::string>& paths, streams io) {
-    std::vector<std::string> files;
-    for (const auto& p : paths) {
-        std::error_code ec;
-        if (fs::is_regular_file(p, ec)) {
-            files.push_back(fs::path(p).lexically_normal().string());
-        } else if (fs::is_directory(p, ec)) {
-            for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec))
-                if (it->is_regular_file(ec) && it->path().extension() == ".toml")
-                    files.push_back(it->path().lexically_normal().string());
-            if (ec) {
-                io.err << "mtasts-sim run: cannot read folder " << p << ": " << ec.message() << '\n';
-                return std::nullopt;
-            }
-        } else {
-            io.err << "mtasts-sim run: " << p << ": no such scenario file or folder\n";
-            return std::nullopt;
-        }
-    }
-    std::sort(files.begin(), files.end());
-    files.erase(std::unique(files.begin(), files.end()), files.end());
-    return files;
-}
-
 bool matches(const std::string& glob, const scenario_spec& s) {
     return ::fnmatch(glob.c_str(), s.name.c_str(), 0) == 0 || ::fnmatch(glob.c_str(), s.file.c_str(), 0) == 0;
 }
@@ -329,14 +304,17 @@ int run_run(arguments args, streams io) {
     bool help = false;
     const auto options = parse(args, io, help);
     if (!options) return help ? exit_status::ok : exit_status::usage;
-    const auto files = collect(options->paths, io);
-    if (!files) return exit_status::usage;
+    const auto files = find_scenario_files(options->paths);
+    if (!files) {
+        io.err << "mtasts-sim run: " << files.error() << '\n';
+        return exit_status::usage;
+    }
 
     // Nothing runs until every file has loaded: a suite with a broken file is not a result.
     std::vector<scenario_spec> specs;
     bool broken = false;
     for (const auto& f : *files) {
-        auto loaded = load_scenario_file(f);
+        auto loaded = load_scenario_file(f.path);
         if (!loaded) {
             for (const auto& e : loaded.error()) io.err << e.to_string() << '\n';
             broken = true;
