@@ -119,7 +119,7 @@ ossl::x509_ptr build(const to_be_signed& tbs) {
 }
 
 certificate make_ca(std::uint64_t seed, const std::string& label, const std::string& common_name,
-                    const certificate* parent) {
+                    const certificate* parent, std::optional<int> path_length = std::nullopt) {
     auto key = shared_key(seed, label, key_type::ec_p256);
     const auto subject = make_name(common_name);
     to_be_signed tbs;
@@ -130,8 +130,11 @@ certificate make_ca(std::uint64_t seed, const std::string& label, const std::str
     tbs.not_before = wide_not_before;
     tbs.not_after = wide_not_after;
     // RFC 5280 §4.2.1.9 and §4.2.1.3: a CA without a path length limit (hostile chains
-    // need depth), allowed to sign certificates and CRLs.
-    tbs.extensions = {{NID_basic_constraints, "critical,CA:TRUE"},
+    // need depth) unless asked for one, allowed to sign certificates and CRLs.
+    const std::string basic_constraints = path_length
+                                              ? fmt::format("critical,CA:TRUE,pathlen:{}", *path_length)
+                                              : std::string("critical,CA:TRUE");
+    tbs.extensions = {{NID_basic_constraints, basic_constraints},
                       {NID_key_usage, "critical,digitalSignature,keyCertSign,cRLSign"},
                       {NID_subject_key_identifier, "hash"},
                       {NID_authority_key_identifier, "keyid:always"}};
@@ -197,12 +200,29 @@ struct cert_factory::state {
         return intermediates[static_cast<std::size_t>(depth - 1)];
     }
 
+    // The chain of intermediates whose top one carries pathLenConstraint `path_length`,
+    // made up to `depth`; a separate hierarchy (own names, keys and serials) so that the
+    // shared intermediates never change. The caller holds `mutex`.
+    const std::vector<certificate>& constrained_locked(int path_length, int depth) {
+        auto& chain = constrained[path_length];
+        while (static_cast<int>(chain.size()) < depth) {
+            const auto k = chain.size() + 1;
+            const certificate& parent = chain.empty() ? root : chain.back();
+            chain.push_back(
+                make_ca(seed, fmt::format("ca/intermediate-pathlen-{}/{}", path_length, k),
+                        fmt::format("mtasts-sim Test Intermediate CA {} (pathlen {})", k, path_length),
+                        &parent, chain.empty() ? std::optional(path_length) : std::nullopt));
+        }
+        return chain;
+    }
+
     const std::uint64_t seed;
     const certificate root;
     const certificate untrusted_root;
     const certificate interception_ca;
     std::mutex mutex;
-    std::vector<certificate> intermediates;  // [k-1] is intermediate k
+    std::vector<certificate> intermediates;               // [k-1] is intermediate k
+    std::map<int, std::vector<certificate>> constrained;  // by the top one's path length
     std::map<std::string, certificate, std::less<>> leaves;
 };
 
@@ -256,7 +276,10 @@ core::result<leaf_credentials, std::string> cert_factory::issue_leaf(const leaf_
             signer = anchor = s.root;
             break;
         case issuer_kind::intermediate:
-            signer = s.intermediate_locked(spec.intermediate_count);
+            signer = spec.top_intermediate_path_length
+                         ? s.constrained_locked(*spec.top_intermediate_path_length, spec.intermediate_count)
+                               .at(static_cast<std::size_t>(spec.intermediate_count - 1))
+                         : s.intermediate_locked(spec.intermediate_count);
             anchor = s.root;
             break;
         case issuer_kind::untrusted_root:
@@ -292,8 +315,11 @@ core::result<leaf_credentials, std::string> cert_factory::issue_leaf(const leaf_
     const certificate& leaf = it->second;
     std::vector<certificate> chain;
     if (spec.issuer == issuer_kind::intermediate && spec.include_intermediates) {
+        const auto& intermediates = spec.top_intermediate_path_length
+                                        ? s.constrained.at(*spec.top_intermediate_path_length)
+                                        : s.intermediates;
         for (int k = spec.intermediate_count; k >= 1; --k)
-            chain.push_back(s.intermediates[static_cast<std::size_t>(k - 1)]);
+            chain.push_back(intermediates[static_cast<std::size_t>(k - 1)]);
     }
     return leaf_credentials{leaf, std::move(chain), signer.value_or(leaf), anchor.value_or(leaf)};
 }

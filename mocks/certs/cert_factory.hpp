@@ -11,6 +11,8 @@
 //   root ─ intermediate 1 ─ intermediate 2 ─ … ─ intermediate N   (N <= 64, made on demand)
 //   untrusted root        (same shape as the root, never in the trust store)
 //   interception CA       (a root of its own, never in the trust store)
+//   root ─ constrained intermediate 1 (pathLenConstraint P) ─ 2 ─ … (made on demand, one
+//          chain per P, only for specs that set top_intermediate_path_length)
 // A leaf signed by intermediate N is sent with intermediates N … 1 (leaf first), unless the
 // spec asks for the "missing intermediate" fault. Leaves under a root, the untrusted root,
 // the interception CA, or self-signed, are sent alone.

@@ -108,6 +108,14 @@ std::string validate(const leaf_spec& spec) {
         return fmt::format("intermediate_count {}: expected 1 to {}", spec.intermediate_count,
                            leaf_intermediate_count_max);
     }
+    if (spec.top_intermediate_path_length) {
+        if (spec.issuer != issuer_kind::intermediate) return "a path length needs issuer intermediate";
+        if (*spec.top_intermediate_path_length < 0 ||
+            *spec.top_intermediate_path_length > leaf_intermediate_count_max) {
+            return fmt::format("path length {}: expected 0 to {}", *spec.top_intermediate_path_length,
+                               leaf_intermediate_count_max);
+        }
+    }
     if (spec.key_label.size() > leaf_key_label_bytes_max) {
         return fmt::format("key label of {} bytes, at most {} allowed", spec.key_label.size(),
                            leaf_key_label_bytes_max);
@@ -133,6 +141,10 @@ std::string canonical_form(const leaf_spec& spec) {
     // The chain length only matters when intermediates sign the leaf.
     if (spec.issuer == issuer_kind::intermediate) {
         fmt::format_to(std::back_inserter(out), "intermediates={};", spec.intermediate_count);
+        // Appended only when set, so every other leaf keeps its bytes.
+        if (spec.top_intermediate_path_length) {
+            fmt::format_to(std::back_inserter(out), "top_pathlen={};", *spec.top_intermediate_path_length);
+        }
     }
     append_field(out, "key", name_of(spec.key));
     append_field(out, "usage", name_of(spec.usage));

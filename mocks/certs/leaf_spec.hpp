@@ -60,6 +60,12 @@ struct leaf_spec {
     core::time_point not_after = wide_not_after;
     issuer_kind issuer = issuer_kind::intermediate;
     int intermediate_count = 1;  // chain length below the root, for issuer_kind::intermediate
+    // Set: the leaf hangs below a chain of intermediates of its own whose top one (signed
+    // by the root) carries basicConstraints pathLenConstraint = this value (RFC 5280
+    // §4.2.1.9), e.g. 0 with intermediate_count 2 for a chain that breaks its trust
+    // anchor's constraint (RFC 7672 §3.1.2 [DANE-28]). Unset: the shared, unconstrained
+    // intermediates. Only with issuer_kind::intermediate.
+    std::optional<int> top_intermediate_path_length;
     key_type key = key_type::ec_p256;
     usage_profile usage = usage_profile::tls_server;
     // false: the server sends the leaf without its intermediates (the "missing

@@ -4,6 +4,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace sts::mocks {
@@ -59,9 +60,20 @@ core::result<ssl_context_ptr, std::string> make_context(const tls_server_config&
     if (!ctx) return core::failure(last_openssl_error("SSL_CTX_new"));
     // Security level 0 lets a mock offer TLS 1.0/1.1 and weak keys when a scenario asks.
     SSL_CTX_set_security_level(ctx.get(), 0);
-    SSL_CTX_set_cipher_list(ctx.get(), "DEFAULT:@SECLEVEL=0");
+    auto max_version = config.max_version;
+    if (config.ciphers == tls_cipher_offer::anonymous_only) {
+        // RFC 7672 §8.2 [DANE-35]: only anonymous suites, which exist up to TLS 1.2 only.
+        // The DH ones need parameters; the ECDH ones use the default groups.
+        if (SSL_CTX_set_cipher_list(ctx.get(), "aNULL:@SECLEVEL=0") != 1) {
+            return core::failure(last_openssl_error("anonymous cipher list"));
+        }
+        SSL_CTX_set_dh_auto(ctx.get(), 1);
+        max_version = std::min(max_version, tls_version::tls1_2);
+    } else {
+        SSL_CTX_set_cipher_list(ctx.get(), "DEFAULT:@SECLEVEL=0");
+    }
     SSL_CTX_set_min_proto_version(ctx.get(), openssl_version(config.min_version));
-    SSL_CTX_set_max_proto_version(ctx.get(), openssl_version(config.max_version));
+    SSL_CTX_set_max_proto_version(ctx.get(), openssl_version(max_version));
     // No session resumption: every delivery is a full handshake, as the scenarios assume.
     SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
     SSL_CTX_set_num_tickets(ctx.get(), 0);

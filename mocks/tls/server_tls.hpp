@@ -9,6 +9,10 @@
 // SNI: `by_sni` selects a certificate per server name (lower-case); with `strict_sni` an
 // unknown or missing name aborts the handshake (STS-FETCH-20, the strict variant of
 // STS-APPLY-21); otherwise the default identity is the fallback chain.
+//
+// Cipher suites: a server offers OpenSSL's usual list, or only the anonymous (aNULL)
+// TLS 1.2 suites, the server half of RFC 7672 §8.2 [DANE-35]: a client that offers no
+// anonymous suite can never complete a handshake with it.
 #pragma once
 
 #include "engine/core/result.hpp"
@@ -28,12 +32,18 @@ struct tls_identity {
 
 enum class tls_version { tls1_0, tls1_1, tls1_2, tls1_3 };
 
+enum class tls_cipher_offer {
+    usual,           // OpenSSL's DEFAULT list (at security level 0)
+    anonymous_only,  // aNULL suites only; TLS 1.3 has none, so the version is capped at 1.2
+};
+
 struct tls_server_config {
     tls_identity identity;
     std::map<std::string, tls_identity> by_sni;
     bool strict_sni = false;
     tls_version min_version = tls_version::tls1_0;
     tls_version max_version = tls_version::tls1_3;
+    tls_cipher_offer ciphers = tls_cipher_offer::usual;
 };
 
 using ssl_context_ptr = std::shared_ptr<ssl_ctx_st>;

@@ -102,8 +102,10 @@ core::result<mocks::zone_data, std::string> world::zone_of() const {
             const auto found = mocks_->issued.find(e.tlsa_from->host);
             if (found == mocks_->issued.end())
                 return core::failure(fmt::format("{}:{}: no certificate for {}", spec_.file, e.line, e.tlsa_from->host));
-            const auto& cert = e.tlsa_from->usage == mocks::tlsa_usage::dane_ta ? found->second.issuer
-                                                                                  : found->second.leaf;
+            const auto& issued = found->second;
+            const auto& cert = e.tlsa_from->usage != mocks::tlsa_usage::dane_ta ? issued.leaf
+                               : e.tlsa_from->top_ca && !issued.chain.empty() ? issued.chain.back()
+                                                                              : issued.issuer;
             record.record.data =
                 mocks::tlsa_record(cert, e.tlsa_from->usage, e.tlsa_from->selector, e.tlsa_from->matching);
         }

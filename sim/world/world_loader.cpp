@@ -75,7 +75,8 @@ std::optional<core::time_point> read_validity(table_reader& r, const toml::table
 }
 
 // cert = { names = [...], cn = "...", not_before = "-1d", not_after = "30d", issuer = ...,
-//          intermediates = 1, key = ..., usage = ..., send_intermediates = true, key_label = ... }
+//          intermediates = 1, pathlen = 0, key = ..., usage = ..., send_intermediates = true,
+//          key_label = ... }
 leaf_spec read_cert(table_reader& parent, std::string_view key, std::vector<std::string> default_names,
                     core::time_point start) {
     leaf_spec spec;
@@ -108,6 +109,8 @@ leaf_spec read_cert(table_reader& parent, std::string_view key, std::vector<std:
              {"cert-sign-only", mocks::usage_profile::cert_sign_only},
              {"client-auth-only", mocks::usage_profile::client_auth_only}}))
         spec.usage = *v;
+    if (auto v = r.integer("pathlen", 0, mocks::leaf_intermediate_count_max))
+        spec.top_intermediate_path_length = static_cast<int>(*v);
     if (auto v = r.boolean("send_intermediates")) spec.include_intermediates = *v;
     if (auto v = r.text("key_label")) spec.key_label = *v;
     if (auto v = r.text("ocsp")) spec.ocsp_url = *v;
@@ -356,12 +359,22 @@ parsed_rdata parse_rdata(dns::rr_type type, std::string_view text) {
                 out.expected = "\"<usage> <selector> <matching> <hex>\" or \"<usage> <selector> <matching> cert:<host>\"";
                 break;
             }
+            if (f[3].starts_with("top-ca:")) {
+                if (*usage != 2 || *selector > 1 || *matching > 2) {
+                    out.expected = "usage 2, selector 0 or 1 and matching type 0, 1 or 2 with top-ca:<host>";
+                    break;
+                }
+                out.reference = tlsa_reference{lower(std::string(f[3].substr(7))), true, mocks::tlsa_usage{*usage},
+                                               mocks::tlsa_selector{*selector}, mocks::tlsa_matching{*matching}};
+                out.data = dns::tlsa_rdata{*usage, *selector, *matching, {}};
+                break;
+            }
             if (f[3].starts_with("cert:")) {
                 if ((*usage != 2 && *usage != 3) || *selector > 1 || *matching > 2) {
                     out.expected = "usage 2 or 3, selector 0 or 1 and matching type 0, 1 or 2 with cert:<host>";
                     break;
                 }
-                out.reference = tlsa_reference{lower(std::string(f[3].substr(5))), mocks::tlsa_usage{*usage},
+                out.reference = tlsa_reference{lower(std::string(f[3].substr(5))), false, mocks::tlsa_usage{*usage},
                                                mocks::tlsa_selector{*selector}, mocks::tlsa_matching{*matching}};
                 out.data = dns::tlsa_rdata{*usage, *selector, *matching, {}};
                 break;
@@ -649,6 +662,14 @@ smtp_host_spec read_smtp_host_keys(table_reader& r, const toml::table& t, const 
         }
     }
     read_tls_caps(r, c.tls);
+    // RFC 7672 §8.2 [DANE-35]: a receiver that offers anonymous suites only.
+    if (auto v = read_enum<mocks::tls_cipher_offer>(r, "tls_ciphers",
+                                                    {{"usual", mocks::tls_cipher_offer::usual},
+                                                     {"anonymous-only", mocks::tls_cipher_offer::anonymous_only}})) {
+        c.tls.ciphers = *v;
+        if (*v == mocks::tls_cipher_offer::anonymous_only && c.tls.min_version == mocks::tls_version::tls1_3)
+            r.error("tls_ciphers", "anonymous suites exist up to TLS 1.2 only, so tls_min must be below \"1.3\"");
+    }
     s.cert = read_cert(r, "cert", {s.host_name}, start);
     r.finish();
     auto probe = c;

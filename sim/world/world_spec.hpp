@@ -49,9 +49,11 @@ struct world_settings {
 };
 
 // A TLSA record whose association data is computed at assembly from the certificate a
-// mock host presents (usage 3: its leaf; usage 2: the leaf's issuer).
+// mock host presents (usage 3: its leaf; usage 2: the leaf's issuer, or with `top_ca` the
+// topmost intermediate the host sends, the one the root signed).
 struct tlsa_reference {
     std::string host;  // lower-case name of an SMTP host or policy host (mta-sts.<domain>)
+    bool top_ca = false;
     mocks::tlsa_usage usage = mocks::tlsa_usage::dane_ee;
     mocks::tlsa_selector selector = mocks::tlsa_selector::subject_public_key_info;
     mocks::tlsa_matching matching = mocks::tlsa_matching::sha256;

@@ -93,12 +93,14 @@ struct tls_world {
     std::unique_ptr<client_tls> client;
 
     tls_world(const sts::mocks::leaf_credentials& served, time_point start,
-              sts::mocks::tls_version server_max = sts::mocks::tls_version::tls1_3)
+              sts::mocks::tls_version server_max = sts::mocks::tls_version::tls1_3,
+              sts::mocks::tls_cipher_offer server_ciphers = sts::mocks::tls_cipher_offer::usual)
         : sched(start) {
         network.set_latency(5ms);
         sts::mocks::tls_server_config config;
         config.identity = {served.chain_pem(), served.key_pem()};
         config.max_version = server_max;
+        config.ciphers = server_ciphers;
         auto ctx = sts::mocks::make_server_context(config);
         BOOST_REQUIRE_MESSAGE(ctx.has_value(), (ctx.has_value() ? "" : ctx.error()));
         server_ctx.emplace(adopt(ctx->get()));
@@ -377,6 +379,70 @@ BOOST_AUTO_TEST_CASE(dane_ta_matches_an_issuer_and_still_checks_the_name, *cover
     const auto mismatch = wrong.run(dane_check("mx9.example.test", {record}));
     BOOST_REQUIRE(mismatch.established);
     BOOST_TEST(!mismatch.seen.tlsa_match);
+}
+
+BOOST_AUTO_TEST_CASE(dane_ta_with_a_full_certificate_applies_the_anchors_path_length, *covers("DANE-28")) {
+    // The anchor (the top intermediate, matched by 2 0 1) allows no CA below it, yet a
+    // second intermediate signs the leaf.
+    auto spec = named({"mx1.example.test"});
+    spec.intermediate_count = 2;
+    spec.top_intermediate_path_length = 0;
+    const auto served = issue(spec);
+    BOOST_REQUIRE_EQUAL(served.chain.size(), 2U);
+    const auto record = sts::mocks::tlsa_record(served.chain.back(), sts::mocks::tlsa_usage::dane_ta,
+                                                sts::mocks::tlsa_selector::full_certificate,
+                                                sts::mocks::tlsa_matching::sha256);
+    tls_world w(served, t0);
+    const auto out = w.run(dane_check("mx1.example.test", {record}));
+    BOOST_REQUIRE(out.established);
+    BOOST_TEST(!out.seen.tlsa_match);
+    BOOST_TEST((out.seen.chain_failure == failure_reason::dane_no_tlsa_match));
+    BOOST_TEST(out.seen.chain_detail == X509_verify_cert_error_string(X509_V_ERR_PATH_LENGTH_EXCEEDED));
+
+    // The same shape without the constraint matches, so the constraint alone is the cause.
+    spec.top_intermediate_path_length.reset();
+    const auto open = issue(spec);
+    BOOST_REQUIRE_EQUAL(open.chain.size(), 2U);
+    const auto open_record = sts::mocks::tlsa_record(open.chain.back(), sts::mocks::tlsa_usage::dane_ta,
+                                                     sts::mocks::tlsa_selector::full_certificate,
+                                                     sts::mocks::tlsa_matching::sha256);
+    tls_world control(open, t0);
+    const auto matched = control.run(dane_check("mx1.example.test", {open_record}));
+    BOOST_REQUIRE(matched.established);
+    BOOST_TEST(matched.seen.tlsa_match);
+}
+
+BOOST_AUTO_TEST_CASE(the_client_offers_no_anonymous_cipher_suite, *covers("DANE-35")) {
+    sts::sim::scheduler sched(t0);
+    const auto made = client_tls::create(factory().trust_store_pem(), sched);
+    BOOST_REQUIRE(made.has_value());
+    std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new((*made)->context()), &SSL_free);
+    BOOST_REQUIRE(ssl != nullptr);
+    SSL_set_connect_state(ssl.get());
+    // What the ClientHello carries: the suites enabled for the client's protocol versions.
+    const auto free_stack = [](STACK_OF(SSL_CIPHER) * stack) { sk_SSL_CIPHER_free(stack); };
+    std::unique_ptr<STACK_OF(SSL_CIPHER), decltype(free_stack)> offered(SSL_get1_supported_ciphers(ssl.get()),
+                                                                         free_stack);
+    BOOST_REQUIRE(offered != nullptr);
+    BOOST_TEST(sk_SSL_CIPHER_num(offered.get()) > 0);
+    int non_anonymous = 0;
+    for (int i = 0; i < sk_SSL_CIPHER_num(offered.get()); ++i) {
+        const SSL_CIPHER* cipher = sk_SSL_CIPHER_value(offered.get(), i);
+        BOOST_TEST_INFO(SSL_CIPHER_get_name(cipher));
+        BOOST_TEST(SSL_CIPHER_get_auth_nid(cipher) != NID_auth_null);
+        if (SSL_CIPHER_get_auth_nid(cipher) != NID_auth_null) ++non_anonymous;
+    }
+    // The usual TLS 1.2 suites are there, not only TLS 1.3's.
+    BOOST_TEST(non_anonymous > 3);
+
+    // So a server that offers anonymous suites only never completes a handshake.
+    const auto served = issue(named({"mx1.example.test"}));
+    tls_world w(served, t0, sts::mocks::tls_version::tls1_3, sts::mocks::tls_cipher_offer::anonymous_only);
+    peer_check check = pkix("mx1.example.test");
+    check.min_version = version_floor::none;
+    const auto out = w.run(check);
+    BOOST_TEST(!out.established);
+    BOOST_TEST((out.failure.first == failure_reason::tls_handshake_failed));
 }
 
 BOOST_AUTO_TEST_CASE(a_tls_1_1_only_server_under_the_floor_is_version_too_old, *covers("STS-APPLY-08")) {

@@ -264,6 +264,33 @@ BOOST_AUTO_TEST_CASE(a_chain_of_fifty_intermediates_verifies_and_is_sent_nearest
     BOOST_TEST(verify_at(factory, credentials, t0) == X509_V_OK);
 }
 
+BOOST_AUTO_TEST_CASE(a_path_length_goes_to_a_separate_top_intermediate_and_pkix_rejects_the_long_chain) {
+    const cert_factory factory(7);
+    auto spec = spec_for({"mx1.example.test"});
+    spec.intermediate_count = 2;
+    const auto open = factory.issue_leaf(spec);
+    spec.top_intermediate_path_length = 0;
+    const auto constrained = factory.issue_leaf(spec);
+    BOOST_REQUIRE(open.has_value());
+    BOOST_REQUIRE(constrained.has_value());
+    BOOST_REQUIRE_EQUAL(constrained->chain.size(), 2U);
+    // The shared intermediates keep their bytes; the constrained chain is a different one.
+    BOOST_TEST(open->chain.back().der() == factory.intermediate(1).der());
+    BOOST_TEST(constrained->chain.back().der() != factory.intermediate(1).der());
+    BOOST_TEST(constrained->leaf.der() != open->leaf.der());
+    BOOST_TEST(X509_get_pathlen(x509_of(constrained->chain.back())) == 0);
+    BOOST_TEST(X509_get_pathlen(x509_of(constrained->chain.front())) == -1);
+    BOOST_TEST(X509_get_pathlen(x509_of(factory.intermediate(1))) == -1);
+    BOOST_TEST(verify_at(factory, *open, t0) == X509_V_OK);
+    BOOST_TEST(verify_at(factory, *constrained, t0) == X509_V_ERR_PATH_LENGTH_EXCEEDED);
+
+    // With one intermediate the same constraint is kept.
+    spec.intermediate_count = 1;
+    const auto single = factory.issue_leaf(spec);
+    BOOST_REQUIRE(single.has_value());
+    BOOST_TEST(verify_at(factory, *single, t0) == X509_V_OK);
+}
+
 BOOST_AUTO_TEST_CASE(the_chain_pem_holds_the_leaf_then_its_intermediates) {
     const cert_factory factory{7};
     auto spec = spec_for({"mx1.example.test"});

@@ -82,6 +82,23 @@ BOOST_AUTO_TEST_CASE(intermediate_counts_outside_1_to_64_are_refused) {
     BOOST_TEST(!validate(spec).empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_path_length_is_bounded_and_needs_an_intermediate_issuer) {
+    auto spec = valid_spec();
+    // Unset, the canonical form (and so every existing certificate) is what it was.
+    BOOST_TEST(canonical_form(spec).find("pathlen") == std::string::npos);
+    spec.top_intermediate_path_length = 0;
+    BOOST_TEST(validate(spec).empty());
+    spec.top_intermediate_path_length = leaf_intermediate_count_max;
+    BOOST_TEST(validate(spec).empty());
+    spec.top_intermediate_path_length = -1;
+    BOOST_TEST(!validate(spec).empty());
+    spec.top_intermediate_path_length = leaf_intermediate_count_max + 1;
+    BOOST_TEST(!validate(spec).empty());
+    spec.top_intermediate_path_length = 0;
+    spec.issuer = issuer_kind::root;
+    BOOST_TEST(!validate(spec).empty());
+}
+
 BOOST_AUTO_TEST_CASE(the_canonical_form_separates_specs_that_differ_in_the_certificate) {
     auto one_name = valid_spec();
     one_name.dns_names = {"a,b"};
@@ -99,7 +116,8 @@ BOOST_AUTO_TEST_CASE(the_canonical_form_separates_specs_that_differ_in_the_certi
          {+[](leaf_spec& s) { s.issuer = issuer_kind::root; },
           +[](leaf_spec& s) { s.key = key_type::rsa_1024; },
           +[](leaf_spec& s) { s.usage = usage_profile::client_auth_only; },
-          +[](leaf_spec& s) { s.intermediate_count = 2; }, +[](leaf_spec& s) { s.key_label = "mx1"; }}) {
+          +[](leaf_spec& s) { s.intermediate_count = 2; }, +[](leaf_spec& s) { s.key_label = "mx1"; },
+          +[](leaf_spec& s) { s.top_intermediate_path_length = 0; }}) {
         auto changed = valid_spec();
         change(changed);
         BOOST_TEST(canonical_form(changed) != canonical_form(valid_spec()));

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace {
@@ -179,6 +180,31 @@ BOOST_AUTO_TEST_CASE(a_tlsa_reference_to_a_host_without_a_certificate_is_an_erro
                      "dns[0].data", "no host \"mx.test\"");
     expect_one_error("[smtp.\"mx.test\"]\n[[dns]]\nname = \"_25._tcp.mx.test\"\ntype = \"TLSA\"\ndata = \"1 1 1 cert:mx.test\"\n",
                      5, "dns[0].data", "usage 2 or 3");
+}
+
+BOOST_AUTO_TEST_CASE(anonymous_ciphers_a_constrained_chain_and_a_top_ca_tlsa_record_are_read) {
+    auto r = load_world_text("[smtp.\"mx.test\"]\ntls_ciphers = \"anonymous-only\"\n"
+                             "cert = { intermediates = 2, pathlen = 0 }\n"
+                             "[[dns]]\nname = \"_25._tcp.mx.test\"\ntype = \"TLSA\"\n"
+                             "data = \"2 0 1 top-ca:MX.test\"\n",
+                             "w.toml");
+    BOOST_TEST_REQUIRE(r.has_value(), (r.has_value() ? "" : r.error().front().to_string()));
+    const auto& w = r.value();
+    BOOST_TEST_REQUIRE(w.smtp_hosts.size() == 1u);
+    BOOST_TEST((w.smtp_hosts[0].config.tls.ciphers == sts::mocks::tls_cipher_offer::anonymous_only));
+    BOOST_TEST((w.smtp_hosts[0].cert.top_intermediate_path_length == std::optional<int>(0)));
+    BOOST_TEST_REQUIRE(w.dns.size() == 1u);
+    BOOST_TEST_REQUIRE(w.dns[0].tlsa_from.has_value());
+    BOOST_TEST(w.dns[0].tlsa_from->host == "mx.test");
+    BOOST_TEST(w.dns[0].tlsa_from->top_ca);
+
+    expect_one_error("[smtp.\"mx.test\"]\n[[dns]]\nname = \"_25._tcp.mx.test\"\ntype = \"TLSA\"\n"
+                     "data = \"3 1 1 top-ca:mx.test\"\n",
+                     5, "dns[0].data", "usage 2");
+    expect_one_error("[smtp.\"mx.test\"]\ntls_min = \"1.3\"\ntls_ciphers = \"anonymous-only\"\n", 3,
+                     "smtp.\"mx.test\".tls_ciphers", "TLS 1.2");
+    expect_one_error("[smtp.\"mx.test\"]\ncert = { issuer = \"root\", pathlen = 0 }\n", 2, "smtp.\"mx.test\".cert",
+                     "path length");
 }
 
 BOOST_AUTO_TEST_CASE(a_config_its_mock_would_refuse_is_an_error) {
