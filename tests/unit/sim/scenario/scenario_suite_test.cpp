@@ -1,6 +1,7 @@
 // Keeps the example suite honest: every scenario file under scenarios/ loads without a
 // mistake, passes, and runs identically twice. A scenario whose expectations stop
 // matching the engine fails here, in the unit tests, not only in a CI run of the tool.
+#include "sim/catalogue/requirement_catalogue.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 #include "sim/scenario/scenario_runner.hpp"
 
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,6 +54,19 @@ BOOST_AUTO_TEST_CASE(every_scenario_file_loads_passes_and_is_deterministic) {
             BOOST_TEST(!difference.has_value(), difference.value_or(""));
         }
     }
+}
+
+// Issue 5's promise: the suite covers the whole catalogue. A scenario removed or an id
+// dropped from every `covers` fails here, naming the id.
+BOOST_AUTO_TEST_CASE(every_catalogue_requirement_is_covered_by_some_scenario) {
+    std::set<std::string> covered;
+    for (const auto& f : scenario_files()) {
+        auto loaded = sts::sim::load_scenario_file(f);
+        BOOST_TEST_REQUIRE(loaded.has_value(), first_error(loaded));
+        covered.insert(loaded->covers.begin(), loaded->covers.end());
+    }
+    for (const auto& requirement : sts::sim::builtin_catalogue().all())
+        BOOST_TEST(covered.count(requirement.id) == 1u, requirement.id << " is covered by no scenario");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
