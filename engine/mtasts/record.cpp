@@ -4,6 +4,7 @@
 
 #include "engine/core/domain_name.hpp"
 #include "engine/core/limits.hpp"
+#include "engine/dns/txt_rrset.hpp"
 #include "engine/core/peer_text.hpp"
 
 #include <fmt/format.h>
@@ -304,39 +305,17 @@ std::string_view to_string(discovery_status s) {
 
 discovery_result discover_record(std::span<const std::vector<std::string>> rrset) {
     discovery_result out;
-    if (rrset.size() > core::limits::txt_records_max) {
-        out.status = discovery_status::oversized_rrset;
-        out.findings.push_back(make_finding(
-            "STS-DISC-11",
-            fmt::format("the TXT RRset has {} records; at most {} are examined", rrset.size(),
-                        core::limits::txt_records_max),
-            0, {}));
-        return out;
-    }
-
     // RFC 8461 §3.1 [STS-DISC-14]: an RR of several strings is their concatenation, with
     // no separator added.
-    std::vector<std::string> joined;
-    joined.reserve(rrset.size());
-    for (std::size_t i = 0; i < rrset.size(); ++i) {
-        std::size_t bytes = 0;
-        for (const auto& s : rrset[i]) {
-            bytes += s.size();
-            if (bytes > core::limits::txt_record_bytes_max) {
-                out.status = discovery_status::oversized_rrset;
-                auto f = make_finding(
-                    "STS-DISC-11",
-                    fmt::format("TXT record is longer than {} bytes", core::limits::txt_record_bytes_max), 0, {});
-                f.line = i + 1;
-                out.findings.push_back(std::move(f));
-                return out;
-            }
-        }
-        std::string text;
-        text.reserve(bytes);
-        for (const auto& s : rrset[i]) text += s;
-        joined.push_back(std::move(text));
+    auto joined_set = dns::join_txt_rrset(rrset);
+    if (joined_set.refused) {
+        out.status = discovery_status::oversized_rrset;
+        auto f = make_finding("STS-DISC-11", std::move(*joined_set.refused), 0, {});
+        f.line = joined_set.refused_record;
+        out.findings.push_back(std::move(f));
+        return out;
     }
+    const std::vector<std::string>& joined = joined_set.records;
 
     // RFC 8461 §3.1 [STS-DISC-10]: records not beginning with "v=STSv1;" are discarded
     // before counting. [STS-DISC-21]: "v=STSv10;" does not begin with it either.

@@ -2,6 +2,7 @@
 
 #include "engine/core/domain_name.hpp"
 #include "engine/core/limits.hpp"
+#include "engine/dns/txt_rrset.hpp"
 #include "engine/core/peer_text.hpp"
 #include "engine/mtasts/extension_name.hpp"
 
@@ -332,37 +333,16 @@ std::string_view to_string(reporting_discovery_status status) noexcept {
 
 reporting_discovery discover_reporting_policy(std::span<const std::vector<std::string>> rrset) {
     reporting_discovery out;
-    if (rrset.size() > core::limits::txt_records_max) {
+    // RFC 8460 §3 [TLSRPT-05]: the strings of one RR are concatenated with no separator.
+    auto joined_set = dns::join_txt_rrset(rrset);
+    if (joined_set.refused) {
         out.status = reporting_discovery_status::oversized_rrset;
-        out.findings.push_back(make_finding("TLSRPT-04",
-                                            fmt::format("the TXT RRset has {} records; at most {} are examined",
-                                                        rrset.size(), core::limits::txt_records_max),
-                                            0, {}));
+        auto f = make_finding("TLSRPT-04", std::move(*joined_set.refused), 0, {});
+        f.line = joined_set.refused_record;
+        out.findings.push_back(std::move(f));
         return out;
     }
-
-    // RFC 8460 §3 [TLSRPT-05]: the strings of one RR are concatenated with no separator.
-    std::vector<std::string> joined;
-    joined.reserve(rrset.size());
-    for (std::size_t i = 0; i < rrset.size(); ++i) {
-        std::size_t bytes = 0;
-        for (const auto& s : rrset[i]) {
-            bytes += s.size();
-            if (bytes > core::limits::txt_record_bytes_max) {
-                out.status = reporting_discovery_status::oversized_rrset;
-                auto f = make_finding(
-                    "TLSRPT-04", fmt::format("TXT record is longer than {} bytes", core::limits::txt_record_bytes_max),
-                    0, {});
-                f.line = i + 1;
-                out.findings.push_back(std::move(f));
-                return out;
-            }
-        }
-        std::string text;
-        text.reserve(bytes);
-        for (const auto& s : rrset[i]) text += s;
-        joined.push_back(std::move(text));
-    }
+    const std::vector<std::string>& joined = joined_set.records;
 
     // RFC 8460 §3 [TLSRPT-04]: records not beginning with "v=TLSRPTv1;" are discarded;
     // exactly one must remain.
