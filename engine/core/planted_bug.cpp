@@ -10,6 +10,7 @@ constexpr std::array all_bugs{
     planted_bug::multiple_txt_records_accepted, planted_bug::refetch_on_same_id,
     planted_bug::skip_mx_match,                 planted_bug::enforce_treated_as_testing,
     planted_bug::testing_treated_as_enforce,    planted_bug::dane_ignored,
+    planted_bug::report_mail_under_policy,
 };
 
 }  // namespace
@@ -23,6 +24,7 @@ std::string_view to_string(planted_bug b) {
         case planted_bug::enforce_treated_as_testing: return "enforce_treated_as_testing";
         case planted_bug::testing_treated_as_enforce: return "testing_treated_as_enforce";
         case planted_bug::dane_ignored: return "dane_ignored";
+        case planted_bug::report_mail_under_policy: return "report_mail_under_policy";
     }
     return "none";
 }

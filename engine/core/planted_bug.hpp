@@ -33,6 +33,9 @@ enum class planted_bug {
     testing_treated_as_enforce,
     // [DANE-10, STS-DANE-01] usable or unusable secure TLSA records are disregarded.
     dane_ignored,
+    // [TLSRPT-10] TLS-RPT report mail is delivered under the rua domain's own profile,
+    // MTA-STS and DANE included.
+    report_mail_under_policy,
 };
 
 std::string_view to_string(planted_bug b);

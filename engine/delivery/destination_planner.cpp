@@ -182,7 +182,8 @@ void destination_planner::plan(std::string_view domain, plan_handler handler, pu
     const tls::profile_match m = config_.profiles.find(p.domain);
     p.profile = *m.settings;
     p.profile_entry = m.entry;
-    if (why == purpose::tlsrpt_report) {
+    // planted bug (tests only): report mail under the domain's own profile [TLSRPT-10].
+    if (why == purpose::tlsrpt_report && config_.planted_bug != core::planted_bug::report_mail_under_policy) {
         // RFC 8460 §3 [TLSRPT-09], §5.3 [TLSRPT-10]: STARTTLS when offered, clear text
         // otherwise, no MTA-STS and no DANE, whatever the domain's profile says.
         p.profile = tls::profile{tls::tls_setting::preferred, tls::dane_setting::none, false};

@@ -81,4 +81,9 @@ BOOST_AUTO_TEST_CASE(the_suite_catches_ignored_tlsa_records, *sts::test::covers(
     BOOST_TEST(r.status == sts::sim::cli::exit_status::failed, r.out);
 }
 
+BOOST_AUTO_TEST_CASE(the_suite_catches_report_mail_held_to_the_rua_domains_policy, *sts::test::covers("TLSRPT-10")) {
+    const auto r = run_suite(sts::core::planted_bug::report_mail_under_policy);
+    BOOST_TEST(r.status == sts::sim::cli::exit_status::failed, r.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
