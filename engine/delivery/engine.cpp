@@ -778,7 +778,12 @@ void engine::impl::finish_job(const std::shared_ptr<job_run>& run) {
 void engine::impl::message_maybe_finished(std::uint64_t mid) {
     // Both a bounce and a session's results can complete a message; the line is its
     // end, written once.
-    if (jobs.finished(mid) && finished_logged.insert(mid).second) log.info(log::message_finished(mid));
+    if (jobs.finished(mid) && finished_logged.insert(mid).second) {
+        log.info(log::message_finished(mid));
+        // A finished message is never re-checked again: its recipients leave the set.
+        retried_after_recheck.erase(retried_after_recheck.lower_bound({mid, 0u}),
+                                    retried_after_recheck.lower_bound({mid + 1, 0u}));
+    }
 }
 
 void engine::impl::check_conservation(bool recount) {
