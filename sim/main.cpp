@@ -28,6 +28,8 @@ constexpr std::string_view usage_text =
     "                            why each MX was used or skipped, in words\n"
     "  certify [--out DIR] [PATH...]\n"
     "                            run the suite, write reports and certificate.json\n"
+    "  replay TRACE.log [--write-scenario FILE] [--domain D] [--set KEY=VALUE]\n"
+    "                            reproduce a customer's mail-log trace and compare\n"
     "  send WORLD.toml --from A --to B [--log-level debug] [--loopback]\n"
     "                            deliver one message with the engine in a world\n"
     "  send --nameserver ADDR:PORT --trust-store CA.pem --from A --to B [--config WORLD.toml]\n"
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
         if (command == "run") return cli::run_run(rest, io);
         if (command == "certify") return cli::run_certify(rest, io);
         if (command == "explain") return cli::run_explain(rest, io);
+        if (command == "replay") return cli::run_replay(rest, io);
         if (command == "version" || command == "--version") {
             std::cout << "mtasts-sim " << STS_VERSION << '\n';
             return cli::exit_status::ok;

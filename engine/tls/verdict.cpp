@@ -129,7 +129,12 @@ std::string_view log_wording(tlsrpt::failure_reason reason) noexcept {
         case failure_reason::tls_handshake_failed: return "TLS handshake failed";
         case failure_reason::tls_version_too_old: return "TLS version below 1.2";
         case failure_reason::mx_certificate_expired: return "certificate has expired";
+        case failure_reason::mx_certificate_not_yet_valid: return "certificate is not yet valid";
+        // A missing intermediate and an unknown root are one verify error to OpenSSL; the
+        // TLS-RPT result types tell them apart, the log quotes the verifier.
+        case failure_reason::mx_certificate_chain_incomplete:
         case failure_reason::mx_certificate_untrusted: return "unable to get local issuer certificate";
+        case failure_reason::mx_certificate_self_signed: return "self-signed certificate";
         case failure_reason::mx_certificate_host_mismatch: return "peer cert does not match domain";
         case failure_reason::dane_no_tlsa_match: return "no TLSA record matches the certificate chain";
         default: return tlsrpt::to_string(reason);

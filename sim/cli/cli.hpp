@@ -55,4 +55,9 @@ int run_explain(arguments args, streams io);
 // `mtasts-sim certify [--out DIR] [PATH...]`: run the suite and certify this engine build
 // (certify_command.cpp). Exit 1 means not certified.
 int run_certify(arguments args, streams io);
+
+// `mtasts-sim replay TRACE.log [--write-scenario FILE] [--domain D]... [--set KEY=VALUE]...`:
+// reproduce a customer's mail-log trace (replay_command.cpp). Exit 1 means the engine's
+// trace diverged from the customer's.
+int run_replay(arguments args, streams io);
 }  // namespace sts::sim::cli

@@ -323,4 +323,14 @@ BOOST_AUTO_TEST_CASE(log_wording_keeps_the_products_lines_and_names_every_other_
     BOOST_TEST(log_wording(failure_reason::mx_not_listed_in_policy) == "mtasts-policy-mx-mismatch");
 }
 
+BOOST_AUTO_TEST_CASE(certificate_failures_are_worded_as_openssl_verify_messages) {
+    // The product quotes the verifier after "verify error:", so a customer's trace and
+    // ours read alike (replay compares them).
+    BOOST_TEST(log_wording(failure_reason::mx_certificate_chain_incomplete) == "unable to get local issuer certificate");
+    BOOST_TEST(log_wording(failure_reason::mx_certificate_untrusted) == "unable to get local issuer certificate");
+    BOOST_TEST(log_wording(failure_reason::mx_certificate_self_signed) == "self-signed certificate");
+    BOOST_TEST(log_wording(failure_reason::mx_certificate_not_yet_valid) == "certificate is not yet valid");
+    BOOST_TEST(log_wording(failure_reason::mx_certificate_expired) == "certificate has expired");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
