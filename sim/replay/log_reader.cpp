@@ -58,6 +58,16 @@ bool any_line_begins_log_line(std::string_view block) {
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
+// Wrapped text never carries control bytes: a physical line that does is junk of its own,
+// not the tail of the line before it (which it would turn unclassified).
+bool has_control_bytes(std::string_view s) {
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if ((c < 0x20 && c != '\t') || c == 0x7f) return true;
+    }
+    return false;
+}
+
 // Appends at most up to the cap; true when something was left out.
 bool append_capped(std::string& to, std::string_view what) {
     const std::size_t room = trace_line_bytes_max - std::min(to.size(), trace_line_bytes_max);
@@ -209,7 +219,7 @@ core::result<std::optional<trace_line>, log_read_error> log_reader::next() {
     std::string physical;
     bool physical_cut = false;
     while (read_physical_(physical, physical_cut)) {
-        if (joins == continuation_lines_max || begins_log_line(physical)) {
+        if (joins == continuation_lines_max || begins_log_line(physical) || has_control_bytes(physical)) {
             pending_ = std::move(physical);
             pending_cut_ = physical_cut;
             pending_number_ = physical_number_;

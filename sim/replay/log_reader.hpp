@@ -3,9 +3,11 @@
 // Streams a gateway mail log into classified lines (trace_line.hpp), one logical line at a
 // time, in bounded memory whatever the input: a line longer than trace_line_bytes_max is cut
 // there (the rest of the physical line is skipped without being stored), a physical line
-// that does not begin with a timestamp (optionally behind a syslog prefix) continues the
+// that does not begin with a timestamp (optionally behind a syslog prefix) or a level word
+// (begins_log_line() in trace_line.hpp) continues the
 // previous logical line — logs pasted from mail clients and terminals come wrapped — up to
-// continuation_lines_max of them, and anything else is kept as an unclassified line.
+// continuation_lines_max of them (a line with control bytes in it is never a continuation:
+// it is junk of its own), and anything else is kept as an unclassified line.
 //
 // Input that is not a text log at all (NUL bytes or mostly non-printable bytes in its first
 // block, no line that reads as a log line) is refused with an error value, so `replay`

@@ -192,9 +192,16 @@ std::optional<core::time_point> take_iso_timestamp(std::string_view& s) {
     t.remove_prefix(1);
     const auto clock = take_clock(t);
     if (!clock) return std::nullopt;
+    std::chrono::milliseconds fraction{0};
     if (take_char(t, '.')) {
-        if (!take_digits(t, 1, 9)) return std::nullopt;
-        while (!t.empty() && is_digit(t.front())) t.remove_prefix(1);
+        // RFC 5424 §6.2.3.1 TIME-SECFRAC: up to six digits; the milliseconds are kept.
+        if (t.empty() || !is_digit(t.front())) return std::nullopt;
+        int scale = 100;
+        while (!t.empty() && is_digit(t.front())) {
+            fraction += std::chrono::milliseconds{(t.front() - '0') * scale};
+            scale /= 10;
+            t.remove_prefix(1);
+        }
     }
     std::chrono::minutes offset{0};
     if (!t.empty() && (t.front() == 'Z' || t.front() == 'z')) {
@@ -208,9 +215,10 @@ std::optional<core::time_point> take_iso_timestamp(std::string_view& s) {
         if (!oh || !om || *oh > 23 || *om > 59) return std::nullopt;
         offset = std::chrono::minutes{static_cast<int>(*oh * 60 + *om)} * (minus ? -1 : 1);
     }
-    const auto at = make_time(static_cast<int>(*year), *month, *day, *clock, offset);
-    if (at) s = t;
-    return at;
+    auto at = make_time(static_cast<int>(*year), *month, *day, *clock, offset);
+    if (!at) return std::nullopt;
+    s = t;
+    return *at + fraction;
 }
 
 std::optional<log::severity> take_level(std::string_view& s) {
