@@ -3,8 +3,8 @@
 // The policy cache on the delivery path: how long begin() takes when the TXT id matches the
 // cached one (the common case, one call per delivery), with 1, 1 000 and 100 000 cached
 // domains; and how many bytes one cached policy costs, measured with glibc's allocator
-// statistics while a cache is filled, reported as the counter bytes_per_entry. A later
-// benchmark holds 1 M policies in < 512 MiB, i.e. < 536 bytes per entry.
+// statistics while a cache is filled with one million policies (issue 7 goal: < 512 MiB
+// for 1 M, i.e. < 536 bytes per entry), reported as bytes_per_entry and MiB_per_million.
 #include "engine/mtasts/policy_cache.hpp"
 
 #include <benchmark/benchmark.h>
@@ -80,6 +80,6 @@ void cache_memory_per_entry(benchmark::State& state) {
     state.counters["bytes_per_entry"] = bytes_per_entry;
     state.counters["MiB_per_million"] = bytes_per_entry * 1e6 / (1024.0 * 1024.0);
 }
-BENCHMARK(cache_memory_per_entry)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(cache_memory_per_entry)->Arg(1000000)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -374,7 +374,16 @@ asio::awaitable<exchange_outcome> tcp_exchange(shared_state st, lookup_progress&
                     break;
                 }
                 if (!answers_question(decoded.value(), id, qname, qtype)) continue;
-                // RFC 7766 §5: TC means nothing over TCP; the reply is whatever came.
+                // RFC 1035 §4.1.1: TC says the message was cut to fit the channel. Over TCP
+                // nothing is left to retry with, and the sections are incomplete (usually
+                // empty): taking them as the answer would turn a broken or hostile server's
+                // truncation loop into NODATA, and an MX lookup into a permanent bounce.
+                // interpretation: like BIND ("truncated TCP response"), a failed exchange.
+                if (decoded.value().header.tc) {
+                    out = exchange_outcome{outcome_kind::malformed, {}, "truncated reply over TCP"};
+                    done = true;
+                    break;
+                }
                 out = exchange_outcome{outcome_kind::reply, std::move(decoded).value(), {}};
                 done = true;
                 break;

@@ -135,8 +135,10 @@ core::result<std::string, std::string> dkim_signature(std::string_view message, 
     const auto parts = split(message);
     if (!parts) return core::failure(std::string("the message has no header/body separator"));
 
-    std::unique_ptr<BIO, bio_deleter> bio(
-        BIO_new_mem_buf(key.private_key_pem.data(), static_cast<int>(key.private_key_pem.size())));
+    const std::string made_pem =
+        key.private_key_pem.empty() && key.private_key_pem_source ? key.private_key_pem_source() : std::string();
+    const std::string& pem = made_pem.empty() ? key.private_key_pem : made_pem;
+    std::unique_ptr<BIO, bio_deleter> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
     if (!bio) return core::failure(std::string("cannot read the DKIM key"));
     std::unique_ptr<EVP_PKEY, pkey_deleter> pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
     if (!pkey) return core::failure(std::string("the DKIM key is not a PEM private key"));

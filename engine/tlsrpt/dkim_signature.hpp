@@ -17,6 +17,7 @@
 
 #include "engine/core/result.hpp"
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -27,6 +28,11 @@ struct dkim_key {
     std::string domain;           // d=
     std::string selector;         // s=
     std::string private_key_pem;  // an RSA private key, PEM
+    // Makes the PEM when private_key_pem is empty, at the first signature: an owner whose
+    // key is costly to produce (a test key derived from a seed takes longer than a whole
+    // simulated scenario) pays only when a report mail is actually signed. Called each
+    // time it is needed, so it should remember its result itself.
+    std::function<std::string()> private_key_pem_source = {};
 };
 
 // RFC 6376 §3.4.2 relaxed header canonicalisation of one field: "name:value" CRLF with

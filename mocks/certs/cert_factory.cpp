@@ -6,6 +6,8 @@
 #include "mocks/certs/openssl_access.hpp"
 #include "mocks/certs/openssl_error.hpp"
 
+#include <openssl/core_names.h>
+
 #include <fmt/format.h>
 
 #include <array>
@@ -61,6 +63,34 @@ struct to_be_signed {
     const std::vector<std::string>* dns_names = nullptr;
 };
 
+// Sets the SubjectPublicKeyInfo. A P-256 key's is written from its point directly (RFC 5480
+// §2: id-ecPublicKey, the namedCurve prime256v1, the uncompressed point), the bytes
+// X509_set_pubkey would write; X509_set_pubkey encodes and decodes the key through
+// OpenSSL 3.0's provider encoders, which costs more than the rest of the certificate. The
+// signed certificate is parsed again (sign_certificate), which decodes the key once.
+bool set_public_key(X509& x, EVP_PKEY& key) {
+    std::array<unsigned char, 65> point{};  // 0x04 || X || Y
+    std::size_t size = 0;
+    if (!EVP_PKEY_is_a(&key, "EC") || EVP_PKEY_get_bits(&key) != 256 ||
+        !EVP_PKEY_get_octet_string_param(&key, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size(), &size) ||
+        size != point.size() || point[0] != POINT_CONVERSION_UNCOMPRESSED) {
+        return X509_set_pubkey(&x, &key) == 1;
+    }
+    char group[32] = {};
+    if (!EVP_PKEY_get_utf8_string_param(&key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, nullptr) ||
+        OBJ_sn2nid(group) != NID_X9_62_prime256v1) {
+        return X509_set_pubkey(&x, &key) == 1;
+    }
+    auto* encoded = static_cast<unsigned char*>(OPENSSL_memdup(point.data(), point.size()));
+    if (encoded == nullptr) return false;
+    if (!X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(&x), OBJ_nid2obj(NID_X9_62_id_ecPublicKey), V_ASN1_OBJECT,
+                                OBJ_nid2obj(NID_X9_62_prime256v1), encoded, static_cast<int>(point.size()))) {
+        OPENSSL_free(encoded);
+        return false;
+    }
+    return true;
+}
+
 ossl::x509_ptr build(const to_be_signed& tbs) {
     ossl::x509_ptr x{X509_new()};
     if (!x || !X509_set_version(x.get(), X509_VERSION_3)) throw_openssl_error("X509_new");
@@ -79,7 +109,7 @@ ossl::x509_ptr build(const to_be_signed& tbs) {
         !X509_set_issuer_name(x.get(),
                               tbs.issuer != nullptr ? X509_get_subject_name(issuer_x509) : tbs.subject) ||
         !set_time(X509_getm_notBefore(x.get()), tbs.not_before) ||
-        !set_time(X509_getm_notAfter(x.get()), tbs.not_after) || !X509_set_pubkey(x.get(), tbs.subject_key)) {
+        !set_time(X509_getm_notAfter(x.get()), tbs.not_after) || !set_public_key(*x, *tbs.subject_key)) {
         throw_openssl_error("certificate fields");
     }
 
@@ -181,12 +211,21 @@ std::string leaf_credentials::chain_pem() const {
 }
 
 struct cert_factory::state {
-    explicit state(std::uint64_t s)
-        : seed(s),
-          root(make_ca(s, "ca/root", "mtasts-sim Test Root CA", nullptr)),
-          untrusted_root(make_ca(s, "ca/untrusted-root", "mtasts-sim Untrusted Root CA", nullptr)),
-          interception_ca(make_ca(s, "ca/interception", "mtasts-sim Interception CA", nullptr)) {
-        intermediate_locked(1);
+    // The root is made now (every world trusts it); the other CAs when first asked for,
+    // since each costs as much as a handshake and most worlds never use them. They derive
+    // from the seed and their label only, so when they are made changes nothing.
+    explicit state(std::uint64_t s) : seed(s), root(make_ca(s, "ca/root", "mtasts-sim Test Root CA", nullptr)) {}
+
+    // The caller holds `mutex`.
+    const certificate& untrusted_root_locked() {
+        if (!untrusted_root) untrusted_root = make_ca(seed, "ca/untrusted-root", "mtasts-sim Untrusted Root CA", nullptr);
+        return *untrusted_root;
+    }
+
+    // The caller holds `mutex`.
+    const certificate& interception_ca_locked() {
+        if (!interception_ca) interception_ca = make_ca(seed, "ca/interception", "mtasts-sim Interception CA", nullptr);
+        return *interception_ca;
     }
 
     // Makes intermediates up to `depth`; the caller holds `mutex`.
@@ -218,9 +257,9 @@ struct cert_factory::state {
 
     const std::uint64_t seed;
     const certificate root;
-    const certificate untrusted_root;
-    const certificate interception_ca;
     std::mutex mutex;
+    std::optional<certificate> untrusted_root;   // made when first asked for
+    std::optional<certificate> interception_ca;  // made when first asked for
     std::vector<certificate> intermediates;               // [k-1] is intermediate k
     std::map<int, std::vector<certificate>> constrained;  // by the top one's path length
     std::map<std::string, certificate, std::less<>> leaves;
@@ -239,11 +278,13 @@ certificate cert_factory::root() const {
 }
 
 certificate cert_factory::untrusted_root() const {
-    return state_->untrusted_root;
+    const std::lock_guard lock{state_->mutex};
+    return state_->untrusted_root_locked();
 }
 
 certificate cert_factory::interception_ca() const {
-    return state_->interception_ca;
+    const std::lock_guard lock{state_->mutex};
+    return state_->interception_ca_locked();
 }
 
 certificate cert_factory::intermediate(int depth) const {
@@ -283,10 +324,10 @@ core::result<leaf_credentials, std::string> cert_factory::issue_leaf(const leaf_
             anchor = s.root;
             break;
         case issuer_kind::untrusted_root:
-            signer = anchor = s.untrusted_root;
+            signer = anchor = s.untrusted_root_locked();
             break;
         case issuer_kind::interception:
-            signer = anchor = s.interception_ca;
+            signer = anchor = s.interception_ca_locked();
             break;
         case issuer_kind::self_signed:
             break;

@@ -83,7 +83,9 @@ struct leaf_spec {
 };
 
 // Bounds on a spec read from a world file.
-inline constexpr std::size_t leaf_dns_names_max = 100;
+// Thousands of names: a hostile world's huge SAN list (cert padding_names) must fit; a
+// certificate of 5000 names is about 150 KB, beyond what TLS clients accept by default.
+inline constexpr std::size_t leaf_dns_names_max = 10'000;
 inline constexpr std::size_t leaf_dns_name_bytes_max = 255;    // RFC 1035 §3.1 name length
 inline constexpr std::size_t leaf_common_name_bytes_max = 64;  // RFC 5280 ub-common-name
 inline constexpr int leaf_intermediate_count_max = 64;         // "50 deep" hostile chains fit

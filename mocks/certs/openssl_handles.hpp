@@ -34,6 +34,7 @@ using handle = std::unique_ptr<T, deleter<Free>>;
 using bio_ptr = handle<BIO, BIO_free_all>;
 using bn_ptr = handle<BIGNUM, BN_free>;
 using bn_ctx_ptr = handle<BN_CTX, BN_CTX_free>;
+using bn_mont_ctx_ptr = handle<BN_MONT_CTX, BN_MONT_CTX_free>;
 using ec_group_ptr = handle<EC_GROUP, EC_GROUP_free>;
 using ec_point_ptr = handle<EC_POINT, EC_POINT_free>;
 using ecdsa_sig_ptr = handle<ECDSA_SIG, ECDSA_SIG_free>;

@@ -24,6 +24,10 @@ const char* to_string(dns_fault_kind kind) {
             return "wrong-id-then-answer";
         case dns_fault_kind::garbage:
             return "garbage";
+        case dns_fault_kind::truncate_always:
+            return "truncate-always";
+        case dns_fault_kind::compression_loop:
+            return "compression-loop";
     }
     return "?";
 }

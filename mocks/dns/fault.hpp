@@ -36,6 +36,8 @@ enum class dns_fault_kind : std::uint8_t {
     wrong_id,              // the normal answer under a different message ID
     wrong_id_then_answer,  // that, then the normal answer: a client must skip the first
     garbage,               // bytes with the query's ID that never decode as a message
+    truncate_always,       // TC set and an empty answer over both transports: a truncation loop
+    compression_loop,      // an answer whose owner name is a compression pointer to itself
 };
 
 const char* to_string(dns_fault_kind kind);

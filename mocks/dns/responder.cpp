@@ -91,6 +91,28 @@ dns::message skeleton(const dns::message& query, dns::rcode code) {
     return m;
 }
 
+// The compression-loop fault: the question echoed, one answer whose owner name is a
+// compression pointer (RFC 1035 §4.1.4) to its own offset, then a well-formed rest of the
+// record. A decoder that follows pointers without a bound never finishes the name.
+std::vector<std::uint8_t> compression_loop_for(const dns::message& query) {
+    auto m = skeleton(query, dns::rcode::noerror);
+    m.additionals.clear();
+    auto encoded = dns::encode(m);
+    // The skeleton holds only what came from a decoded query, so it always encodes.
+    std::vector<std::uint8_t> out = encoded ? std::move(encoded).value() : std::vector<std::uint8_t>{};
+    if (out.size() < dns::header_bytes) return out;
+    out[7] = 1;  // ANCOUNT
+    const auto self = out.size();
+    out.push_back(static_cast<std::uint8_t>(0xC0 | ((self >> 8) & 0x3F)));
+    out.push_back(static_cast<std::uint8_t>(self & 0xFF));
+    const auto qtype = static_cast<std::uint16_t>(query.questions.front().qtype);
+    // TYPE, CLASS IN, TTL 300, RDLENGTH 4, four bytes of RDATA.
+    const std::uint8_t rest[] = {static_cast<std::uint8_t>(qtype >> 8), static_cast<std::uint8_t>(qtype & 0xFF),
+                                 0, 1, 0, 0, 1, 44, 0, 4, 192, 0, 2, 1};
+    out.insert(out.end(), std::begin(rest), std::end(rest));
+    return out;
+}
+
 // The normal answer, before transport limits; `note` says why when it is not obvious.
 dns::message normal_answer(const zone& data, const dns::message& query, const dns_responder_options& options,
                            std::string& note) {
@@ -269,6 +291,22 @@ dns_reply_plan answer_query(const zone& data, const dns::message& query, const d
             plan.entry.answered = true;
             plan.entry.note = "garbage";
             return plan;
+        }
+        case dns_fault_kind::compression_loop:
+            plan.replies.push_back(compression_loop_for(query));
+            plan.entry.answered = true;
+            plan.entry.note = "compression loop";
+            return plan;
+        case dns_fault_kind::truncate_always: {
+            // RFC 7766 §5 has TCP carry what UDP could not; a server that truncates over TCP
+            // too sends the client round in a loop only its own query bound ends.
+            auto m = skeleton(query, dns::rcode::noerror);
+            m.header.tc = true;
+            m.additionals.clear();
+            auto wire = dns::encode(m);
+            if (wire) plan.replies.push_back(std::move(wire).value());
+            note = "truncated on every transport";
+            break;
         }
         case dns_fault_kind::nxdomain:
         case dns_fault_kind::nodata:

@@ -69,6 +69,23 @@ char padding_char(std::size_t total, std::size_t i) {
     return padding_line_char(total - last_start, i - last_start);
 }
 
+// Header padding (policy_response::header_padding_bytes): lines of `line_bytes` counting
+// "x-hdr-pad-N: " and the CRLF, the last one taking the remainder (and a line too short
+// to hold a value joins the one before it), `total` bytes in all.
+template <class Header>
+void add_header_padding(Header& h, std::size_t total, std::size_t line_bytes) {
+    std::size_t left = total;
+    for (std::size_t n = 1; left > 0; ++n) {
+        const auto name = fmt::format("x-hdr-pad-{}", n);
+        const std::size_t overhead = name.size() + 4;  // ": " and CRLF
+        std::size_t line = std::min(left, line_bytes);
+        if (left - line < line_bytes / 2 || left - line <= overhead) line = left;
+        const std::size_t value = line > overhead ? line - overhead : 1;
+        h.insert(name, std::string(value, 'x'));
+        left -= line;
+    }
+}
+
 // The body as it is produced: the configured text, then padding, or padding without end.
 class body_source {
 public:
@@ -379,6 +396,7 @@ asio::awaitable<session::flow> session::answer(tls_stream& tls, bool head, bool 
     if (r.content_type) h.set(http::field::content_type, *r.content_type);
     // Sent as given, even when they contradict the framing: that is a fault of its own.
     for (const auto& f : r.headers) h.insert(f.name, f.value);
+    add_header_padding(h, r.header_padding_bytes, r.header_padding_line_bytes);
     if (with_body) {
         switch (r.framing) {
             case body_framing::content_length:

@@ -70,6 +70,14 @@ std::string validate(const policy_host_config& config) {
     if (r.padding_bytes > policy_padding_bytes_config_max) {
         return fmt::format("{}: padding over {} bytes", config.host_name, policy_padding_bytes_config_max);
     }
+    if (r.header_padding_bytes > policy_header_padding_bytes_config_max) {
+        return fmt::format("{}: header padding over {} bytes", config.host_name,
+                           policy_header_padding_bytes_config_max);
+    }
+    if (r.header_padding_line_bytes < policy_header_padding_line_bytes_min) {
+        return fmt::format("{}: header padding lines under {} bytes", config.host_name,
+                           policy_header_padding_line_bytes_min);
+    }
     if (r.endless && r.framing == body_framing::content_length) {
         return fmt::format("{}: an endless body needs chunked or until_close framing", config.host_name);
     }

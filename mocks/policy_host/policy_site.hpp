@@ -78,6 +78,11 @@ struct policy_response {
     // After `body`, padding lines without end (chunked or until_close framing only).
     bool endless = false;
     slow_drip drip;
+    // Header fields "x-hdr-pad-N: xxx...x" after `headers`, each line (with its CRLF)
+    // header_padding_line_bytes long, the last taking the remainder, header_padding_bytes
+    // in all: a head of many header lines or of one very long line (STS-SEC-08).
+    std::size_t header_padding_bytes = 0;
+    std::size_t header_padding_line_bytes = 64;
 };
 
 // The response of a redirecting host: `status` (301, 302, 307, 308 ...) with Location.
@@ -118,6 +123,9 @@ struct policy_host_config {
 inline constexpr std::size_t policy_body_bytes_config_max = 64 * 1024 * 1024;
 inline constexpr std::size_t policy_padding_bytes_config_max = 256 * 1024 * 1024;
 inline constexpr std::size_t policy_headers_config_max = 100;
+inline constexpr std::size_t policy_header_padding_bytes_config_max = 16 * 1024 * 1024;
+// "x-hdr-pad-N: x" and CRLF: the shortest padding line that still has a value.
+inline constexpr std::size_t policy_header_padding_line_bytes_min = 32;
 
 // An empty string when a host can run with `config`, else the first problem found: no
 // host name, a status outside 100..999, a header name or value that is not a valid field

@@ -74,6 +74,10 @@ std::string validate(const receiver_config& config) {
     if (config.listen.address.empty()) return "listen address is empty";
     for (std::size_t i = 0; i < config.overrides.size(); ++i) {
         const auto& o = config.overrides[i];
+        if (o.endless && (!o.reply || o.reply->empty())) {
+            return fmt::format("override {} ({}): an endless reply needs reply text to continue", i + 1,
+                               to_string(o.step));
+        }
         if (!o.reply) continue;
         if (o.step == smtp_step::tls_established && !o.reply->empty()) {
             return fmt::format("override {} ({}): nothing is said when TLS is established, so no reply text",
@@ -86,7 +90,7 @@ std::string validate(const receiver_config& config) {
     if (config.line_bytes_max < 512) return "line_bytes_max is below RFC 5321's 512-octet command line";
     if (config.message_bytes_max == 0 || config.recipients_max == 0 ||
         config.commands_per_connection_max == 0 || config.concurrent_connections_max == 0 ||
-        config.received_messages_max == 0) {
+        config.received_messages_max == 0 || config.endless_reply_bytes_max == 0) {
         return "a bound is zero";
     }
     if (config.idle_timeout <= core::duration::zero()) return "idle_timeout is not positive";

@@ -67,6 +67,11 @@ struct reply_override {
     // 4xx/5xx one makes the command fail. A 421 reply always closes (RFC 5321 §3.8).
     std::optional<std::string> reply;
     after_reply then = after_reply::carry_on;
+    // The reply never ends: its lines go out as continuation lines ("250-..."), then more
+    // continuation lines of its code follow until receiver_config::endless_reply_bytes_max,
+    // and then the receiver stalls. RFC 5321 §4.2.1 puts no bound on the lines of a reply,
+    // so only the client's own bound ends it.
+    bool endless = false;
 };
 
 // Named forms of the common faults, as scenarios speak of them.
@@ -116,6 +121,9 @@ struct receiver_config {
     // RFC 5321 §4.5.3.2.7: a server should wait at least 5 minutes for the next command.
     // A stalling receiver never times out: it waits for the peer to close.
     core::duration idle_timeout = std::chrono::minutes{5};
+    // The simulated network has no flow control, so an endless reply stops after this many
+    // bytes (about 16000 lines) and the receiver stalls: far past any client's bound.
+    std::size_t endless_reply_bytes_max = 1024 * 1024;
 };
 
 // An empty string when the receiver can run with `config`, else the first problem found:

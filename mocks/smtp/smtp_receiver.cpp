@@ -39,6 +39,8 @@ using tls_stream = asio::ssl::stream<net::asio_stream>;
 // number of bytes left out.
 constexpr std::size_t transcript_text_bytes_max = 512;
 constexpr std::size_t read_chunk_bytes = 4096;
+// Lines of an endless reply sent in one write.
+constexpr unsigned endless_reply_lines_per_write = 64;
 
 // What a hostile ClientHello gets with handshake_fault::garbage_reply: not a TLS record,
 // so the client's TLS layer fails with "wrong version number" or the like.
@@ -203,6 +205,8 @@ private:
                                      std::string_view extra = {});
     template <class Stream>
     asio::awaitable<flow> say(Stream& s, std::string_view reply);
+    template <class Stream>
+    asio::awaitable<bool> endless_reply(Stream& s, std::string_view reply);
     template <class Stream>
     asio::awaitable<bool> send(Stream& s, std::string_view bytes);
     template <class Stream>
@@ -499,6 +503,11 @@ asio::awaitable<session::answered> session::answer(Stream& s, smtp_step step, st
                                             : o->then == after_reply::close  ? flow::close
                                                                              : flow::stall)
                                          : flow::carry_on};
+    if (o != nullptr && o->endless && !reply.empty()) {
+        rs_->record(transcript_kind::smtp_reply, core::quote_peer_text(reply, transcript_text_bytes_max));
+        result.next = co_await endless_reply(s, reply) ? flow::stall : flow::gone;
+        co_return result;
+    }
     if (!reply.empty()) {
         rs_->record(transcript_kind::smtp_reply, core::quote_peer_text(reply, transcript_text_bytes_max));
         std::string bytes = wire_form(reply);
@@ -522,6 +531,39 @@ asio::awaitable<session::answered> session::answer(Stream& s, smtp_step step, st
                     fmt::format("stall at {}: answering nothing more", to_string(step)));
     }
     co_return result;
+}
+
+// An endless reply (reply_override::endless): the configured lines as continuation lines,
+// then numbered continuation lines of the same code, a batch per write, until the bound;
+// false when the peer went away first (it closed on us, as a bounded client does).
+template <class Stream>
+asio::awaitable<bool> session::endless_reply(Stream& s, std::string_view reply) {
+    std::string bytes = wire_form(reply);
+    // Every line becomes a continuation line: the byte after each line's code is '-'.
+    for (std::size_t start = 0; start + 3 < bytes.size();) {
+        if (bytes[start + 3] == ' ' || bytes[start + 3] == '\r') {
+            if (bytes[start + 3] == ' ') bytes[start + 3] = '-';
+            else bytes.insert(start + 3, 1, '-');
+        }
+        const auto end = bytes.find('\n', start);
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    const auto code = reply.substr(0, 3);
+    const auto max = site_->config.endless_reply_bytes_max;
+    std::size_t sent = 0;
+    for (std::uint64_t line = 1; sent < max;) {
+        for (unsigned i = 0; i < endless_reply_lines_per_write; ++i, ++line)
+            bytes += fmt::format("{}-continuation line {} of a reply without end\r\n", code, line);
+        if (!co_await send(s, bytes)) {
+            rs_->record(transcript_kind::event, fmt::format("endless reply: cut by the peer after {} bytes", sent));
+            co_return false;
+        }
+        sent += bytes.size();
+        bytes.clear();
+    }
+    rs_->record(transcript_kind::event, fmt::format("endless reply: stopping after {} bytes, then silent", sent));
+    co_return true;
 }
 
 // A reply no override can change (syntax and sequence errors, limits).

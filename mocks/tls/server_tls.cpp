@@ -29,8 +29,22 @@ std::string last_openssl_error(const char* what) {
     return std::string(what) + ": " + buf;
 }
 
+// Loads `id` into `ctx` from its OpenSSL objects: the first certificate is the leaf, the
+// rest the chain. The context takes its own references.
+std::string load_parsed_identity(SSL_CTX* ctx, const tls_identity& id) {
+    if (SSL_CTX_use_certificate(ctx, id.parsed_chain.front().get()) != 1) return last_openssl_error("certificate");
+    for (std::size_t i = 1; i < id.parsed_chain.size(); ++i) {
+        if (SSL_CTX_add1_chain_cert(ctx, id.parsed_chain[i].get()) != 1)
+            return last_openssl_error("chain certificate");
+    }
+    if (SSL_CTX_use_PrivateKey(ctx, id.parsed_key.get()) != 1 || SSL_CTX_check_private_key(ctx) != 1)
+        return last_openssl_error("private key");
+    return {};
+}
+
 // Loads `id` into `ctx`: the first PEM certificate is the leaf, the rest the chain.
 std::string load_identity(SSL_CTX* ctx, const tls_identity& id) {
+    if (!id.parsed_chain.empty() && id.parsed_key) return load_parsed_identity(ctx, id);
     std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(id.chain_pem.data(), static_cast<int>(id.chain_pem.size())),
                                                   &BIO_free);
     X509* leaf = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);

@@ -20,14 +20,24 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 struct ssl_ctx_st;
+struct x509_st;
+struct evp_pkey_st;
 
 namespace sts::mocks {
 
 struct tls_identity {
     std::string chain_pem;        // leaf first, then any intermediates to send
     std::string private_key_pem;
+    // The same certificates and key as OpenSSL objects, when whoever built the identity
+    // already holds them (the world, from the certificate factory): a context then takes
+    // these and skips parsing the PEM, which under OpenSSL 3.0 costs more than a TLS
+    // handshake (decoder set-up for every key and certificate). Empty: the PEM is parsed.
+    // The objects are shared, never modified.
+    std::vector<std::shared_ptr<x509_st>> parsed_chain = {};  // leaf first, as chain_pem
+    std::shared_ptr<evp_pkey_st> parsed_key = {};
 };
 
 enum class tls_version { tls1_0, tls1_1, tls1_2, tls1_3 };

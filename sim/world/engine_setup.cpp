@@ -56,10 +56,13 @@ core::result<delivery::engine_config, std::string> engine_settings_of(const worl
         r.identity.report_id_seed = spec.settings.seed;
         r.send_delay = t->send_delay;
         if (t->dkim) {
-            // A test key derived from the seed, so signatures are the same on every run.
-            r.dkim = tlsrpt::dkim_key{r.identity.submitter_domain, t->dkim_selector,
-                                      mocks::shared_key_pem(spec.settings.seed, "dkim:" + r.identity.submitter_domain,
-                                                            mocks::key_type::rsa_2048)};
+            // A test key derived from the seed, so signatures are the same on every run;
+            // derived when the first report mail is signed (most worlds never sign one), and
+            // then kept by shared_key's process-wide cache.
+            r.dkim = tlsrpt::dkim_key{r.identity.submitter_domain, t->dkim_selector, {},
+                                      [seed = spec.settings.seed, label = "dkim:" + r.identity.submitter_domain] {
+                                          return mocks::shared_key_pem(seed, label, mocks::key_type::rsa_2048);
+                                      }};
         }
     }
     return config;

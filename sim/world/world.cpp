@@ -1,6 +1,7 @@
 #include "sim/world/world.hpp"
 
 #include "mocks/certs/cert_factory.hpp"
+#include "mocks/certs/openssl_access.hpp"
 #include "mocks/certs/tlsa.hpp"
 #include "mocks/dns/server.hpp"
 #include "mocks/mock_context.hpp"
@@ -90,7 +91,19 @@ std::optional<std::string> world::issue(const std::string& host, const mocks::le
 
 mocks::tls_identity world::identity(const std::string& host) const {
     const auto& c = mocks_->issued.at(host);
-    return mocks::tls_identity{c.chain_pem(), c.key_pem()};
+    mocks::tls_identity id{c.chain_pem(), c.key_pem(), {}, {}};
+    // The factory's own objects ride along, so the mock's context need not parse the PEM
+    // again (mocks/tls/server_tls.hpp says why that matters).
+    const auto shared_x509 = [](X509* x) {
+        X509_up_ref(x);
+        return std::shared_ptr<X509>(x, X509_free);
+    };
+    id.parsed_chain.push_back(shared_x509(mocks::x509_of(c.leaf)));
+    for (const auto& cert : c.chain) id.parsed_chain.push_back(shared_x509(mocks::x509_of(cert)));
+    EVP_PKEY* key = mocks::private_key_of(c.leaf);
+    EVP_PKEY_up_ref(key);
+    id.parsed_key = std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free);
+    return id;
 }
 
 core::result<mocks::zone_data, std::string> world::zone_of() const {

@@ -85,6 +85,15 @@ leaf_spec read_cert(table_reader& parent, std::string_view key, std::vector<std:
     if (t == nullptr) return spec;
     auto r = sub_reader(parent, *t, key);
     if (auto names = r.text_list("names")) spec.dns_names = std::move(*names);
+    // padding_names = N: N names that match nothing (pad1.sans.invalid ...) before the
+    // listed ones, so the right name comes last in a huge SAN list.
+    if (auto v = r.integer("padding_names", 1, static_cast<std::int64_t>(mocks::leaf_dns_names_max))) {
+        std::vector<std::string> padded;
+        padded.reserve(static_cast<std::size_t>(*v) + spec.dns_names.size());
+        for (std::int64_t i = 1; i <= *v; ++i) padded.push_back(fmt::format("pad{}.sans.invalid", i));
+        padded.insert(padded.end(), spec.dns_names.begin(), spec.dns_names.end());
+        spec.dns_names = std::move(padded);
+    }
     spec.common_name = r.text("cn");
     if (auto v = read_validity(r, *t, "not_before", start)) spec.not_before = *v;
     if (auto v = read_validity(r, *t, "not_after", start)) spec.not_after = *v;
@@ -437,7 +446,9 @@ dns_entry read_dns_entry(table_reader& r, const toml::table& t) {
          {"truncate", mocks::dns_fault_kind::truncate},
          {"wrong-id", mocks::dns_fault_kind::wrong_id},
          {"wrong-id-then-answer", mocks::dns_fault_kind::wrong_id_then_answer},
-         {"garbage", mocks::dns_fault_kind::garbage}});
+         {"garbage", mocks::dns_fault_kind::garbage},
+         {"truncate-always", mocks::dns_fault_kind::truncate_always},
+         {"compression-loop", mocks::dns_fault_kind::compression_loop}});
     const auto occurrence = r.integer("occurrence", 0, 1'000'000);
     const auto delay = r.duration("delay");
     const auto transport = read_enum<mocks::dns_transport>(
@@ -447,6 +458,13 @@ dns_entry read_dns_entry(table_reader& r, const toml::table& t) {
 
     // data: a string, or for TXT an array of character-strings.
     const auto* data_node = t.get("data");
+    // data_repeat: the TXT data said that many times over in one record, so a hostile
+    // 64 KiB record needs no 64 KiB file.
+    const auto data_repeat = r.integer("data_repeat", 1, static_cast<std::int64_t>(dns_txt_rdata_bytes_max));
+    if (data_repeat && (!type || *type != dns::rr_type::txt || data_node == nullptr))
+        r.error("data_repeat", "expected only on a TXT record with data");
+    const bool txt_data = type && *type == dns::rr_type::txt;
+    const std::size_t times = txt_data ? static_cast<std::size_t>(data_repeat.value_or(1)) : 1;
     std::optional<dns::rdata> rdata;
     if (data_node != nullptr && type) {
         if (*type == dns::rr_type::txt && data_node->is_array()) {
@@ -455,9 +473,32 @@ dns_entry read_dns_entry(table_reader& r, const toml::table& t) {
                     if (s.size() > 255)
                         r.error("data", "expected character-strings of at most 255 bytes (RFC 1035 §3.3.14)");
                 if (strings->empty()) r.error("data", "expected at least one character-string");
-                rdata = dns::txt_rdata{*strings};
+                // With an array only the last character-string is repeated, so a valid
+                // record ("v=STSv1; id=1; x=" first) can carry kilobytes of filler.
+                std::size_t rdata_bytes = 0;
+                for (const auto& s : *strings) rdata_bytes += s.size() + 1;
+                if (!strings->empty()) rdata_bytes += (times - 1) * (strings->back().size() + 1);
+                if (rdata_bytes > dns_txt_rdata_bytes_max) {
+                    r.error("data_repeat", fmt::format("expected RDATA of at most {} bytes, this makes {}",
+                                                       dns_txt_rdata_bytes_max, rdata_bytes));
+                } else if (!strings->empty()) {
+                    const auto last = strings->back();
+                    for (std::size_t i = 1; i < times; ++i) strings->push_back(last);
+                }
+                rdata = dns::txt_rdata{std::move(*strings)};
             }
-        } else if (auto text = r.text("data")) {
+        } else if (auto given = r.text("data")) {
+            std::string repeated;
+            // RFC 1035 §3.3.14: each character-string costs its length byte too.
+            const std::size_t rdata_bytes = given->size() * times + (given->size() * times + 254) / 255;
+            if (times > 1 && rdata_bytes > dns_txt_rdata_bytes_max) {
+                r.error("data_repeat", fmt::format("expected RDATA of at most {} bytes, this makes {}",
+                                                   dns_txt_rdata_bytes_max, rdata_bytes));
+            } else {
+                repeated.reserve(given->size() * times);
+                for (std::size_t i = 0; i < times; ++i) repeated += *given;
+            }
+            const std::optional<std::string> text = times > 1 ? std::optional(std::move(repeated)) : given;
             auto parsed = parse_rdata(*type, *text);
             if (!parsed.expected.empty()) {
                 r.error("data", fmt::format("expected {} for a {} record, found \"{}\"", parsed.expected,
@@ -495,6 +536,49 @@ dns_entry read_dns_entry(table_reader& r, const toml::table& t) {
         e.fault = std::move(f);
     }
     return e;
+}
+
+// `repeat = N`: the entry N times, with every "{n}" in its name and data replaced by 1..N,
+// so "thousands of MX records" or "a TXT RRset of 300 records" are a few lines of a file.
+// The copies are read by read_dns_entry() like any entry; a mistake is reported once, for
+// the first copy. TLSA data naming a certificate is not allowed here: it names one host.
+std::string with_number(std::string text, std::size_t n) {
+    const auto number = std::to_string(n);
+    for (auto at = text.find("{n}"); at != std::string::npos; at = text.find("{n}", at + number.size()))
+        text.replace(at, 3, number);
+    return text;
+}
+
+void read_repeated_dns_entry(table_reader& r, const toml::table& t, std::size_t times, std::vector<dns_entry>& out) {
+    for (std::size_t n = 1; n <= times; ++n) {
+        toml::table copy = t;
+        copy.erase("repeat");
+        if (const auto* name = t.get_as<std::string>("name")) copy.insert_or_assign("name", with_number(name->get(), n));
+        if (const auto* data = t.get_as<std::string>("data")) copy.insert_or_assign("data", with_number(data->get(), n));
+        if (const auto* strings = t.get_as<toml::array>("data")) {
+            toml::array numbered;
+            for (const auto& s : *strings) {
+                if (const auto* text = s.as_string()) numbered.push_back(with_number(text->get(), n));
+                else numbered.push_back(s);
+            }
+            copy.insert_or_assign("data", std::move(numbered));
+        }
+        input_errors ignored;
+        const auto errors_before = r.errors().size();
+        table_reader copy_reader(copy, r.path(), r.file(), n == 1 ? r.errors() : ignored);
+        auto e = read_dns_entry(copy_reader, copy);
+        e.line = line_of(t);
+        if (n == 1 && e.tlsa_from) {
+            r.error("data", "expected hexadecimal TLSA data with repeat: cert:<host> names one host");
+            return;
+        }
+        if (n == 1 && r.errors().size() != errors_before) return;
+        if (!ignored.empty()) {
+            r.error("repeat", fmt::format("copy {} is not a valid entry: {}", n, ignored.front().message));
+            return;
+        }
+        out.push_back(std::move(e));
+    }
 }
 
 // ---- [policy_host."<domain>"] ----------------------------------------------------------
@@ -544,6 +628,15 @@ policy_host_spec read_policy_host_keys(table_reader& r, const toml::table& t, co
     if (auto v = r.integer("padding_bytes", 0, static_cast<std::int64_t>(mocks::policy_padding_bytes_config_max)))
         res.padding_bytes = static_cast<std::size_t>(*v);
     if (auto v = r.boolean("endless")) res.endless = *v;
+    if (const auto* padding = r.table("header_padding")) {
+        auto d = sub_reader(r, *padding, "header_padding");
+        if (auto v = d.integer("bytes", 1, static_cast<std::int64_t>(mocks::policy_header_padding_bytes_config_max), true))
+            res.header_padding_bytes = static_cast<std::size_t>(*v);
+        if (auto v = d.integer("line_bytes", static_cast<std::int64_t>(mocks::policy_header_padding_line_bytes_min),
+                               static_cast<std::int64_t>(mocks::policy_header_padding_bytes_config_max)))
+            res.header_padding_line_bytes = static_cast<std::size_t>(*v);
+        d.finish();
+    }
     if (const auto* drip = r.table("drip")) {
         auto d = sub_reader(r, *drip, "drip");
         if (auto v = d.integer("bytes", 1, 1'000'000, true)) res.drip.bytes = static_cast<std::size_t>(*v);
@@ -657,6 +750,7 @@ smtp_host_spec read_smtp_host_keys(table_reader& r, const toml::table& t, const 
                                                         {"close", mocks::after_reply::close},
                                                         {"stall", mocks::after_reply::stall}}))
                 ov.then = *v;
+            if (auto v = o.boolean("endless")) ov.endless = *v;
             o.finish();
             c.overrides.push_back(std::move(ov));
         }
@@ -791,6 +885,7 @@ world_spec read_world(const toml::table& root, const std::string& file, input_er
             if (records->size() > world_entries_max)
                 top.error("dns", fmt::format("expected at most {} records", world_entries_max));
             std::size_t i = 0;
+            std::size_t repeated_records = 0;
             for (const auto& item : *records) {
                 if (i >= world_entries_max) break;
                 const auto path = fmt::format("dns[{}]", i++);
@@ -800,6 +895,17 @@ world_spec read_world(const toml::table& root, const std::string& file, input_er
                     continue;
                 }
                 table_reader r(*t, path, file, errors);
+                const auto repeat = r.integer("repeat", 1, static_cast<std::int64_t>(dns_repeat_max));
+                if (repeat && repeated_records + static_cast<std::size_t>(*repeat) > 2 * world_entries_max) {
+                    r.error("repeat", fmt::format("expected at most {} records from all repeats together",
+                                                  2 * world_entries_max));
+                    continue;
+                }
+                if (repeat) {
+                    repeated_records += static_cast<std::size_t>(*repeat);
+                    read_repeated_dns_entry(r, *t, static_cast<std::size_t>(*repeat), w.dns);
+                    continue;
+                }
                 auto e = read_dns_entry(r, *t);
                 if (e.tlsa_from && w.certificate_of(e.tlsa_from->host) == nullptr)
                     r.error("data", fmt::format("expected cert:<host> to name an [smtp] host or a policy host "

@@ -33,6 +33,11 @@ namespace sts::sim {
 inline constexpr std::size_t world_file_bytes_max = 4 * 1024 * 1024;
 // DNS records, hosts, proxies and profiles, each.
 inline constexpr std::size_t world_entries_max = 10'000;
+// RFC 1035 §3.2.1: RDLENGTH is 16 bits, so a TXT record (data_repeat) holds at most this.
+inline constexpr std::size_t dns_txt_rdata_bytes_max = 65535;
+// A [[dns]] entry's `repeat`: thousands of MX records are a hostile world's business; the
+// records of all repeats together stay within twice world_entries_max.
+inline constexpr std::size_t dns_repeat_max = world_entries_max;
 
 // The top-level keys read_world() understands.
 const std::vector<std::string_view>& world_top_level_keys();

@@ -451,6 +451,18 @@ BOOST_AUTO_TEST_CASE(garbage_replies_end_as_malformed_after_every_attempt) {
     BOOST_TEST((done.at == t0 + 2 * 5s));
 }
 
+BOOST_AUTO_TEST_CASE(a_reply_truncated_over_tcp_too_is_a_transient_failure_not_nodata) {
+    auto config = world_config();
+    config.faults.push_back(dns_fault_for("example.com", dns::rr_type::mx, dns_fault_kind::truncate_always));
+    world w(config);
+    const auto done = resolve(w, "example.com", dns::rr_type::mx);
+    BOOST_TEST((done.result.status == dns::lookup_status::malformed));
+    BOOST_TEST(done.result.transient_failure());
+    BOOST_TEST(done.result.detail.find("truncated reply over TCP") != std::string::npos, done.result.detail);
+    // UDP, then TCP for each attempt: bounded, no loop between the transports.
+    BOOST_TEST(done.result.queries_sent <= 4u);
+}
+
 BOOST_AUTO_TEST_CASE(garbage_then_a_good_reply_on_the_retry_is_an_answer) {
     auto config = world_config();
     config.faults.push_back(dns_fault_for("mx1.example.com", dns::rr_type::a, dns_fault_kind::garbage, 1));

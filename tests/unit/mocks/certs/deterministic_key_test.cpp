@@ -8,7 +8,9 @@
 #include <openssl/pem.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 using namespace sts::mocks;
 
@@ -20,6 +22,25 @@ std::string private_pem(EVP_PKEY& key) {
     char* data = nullptr;
     const long size = BIO_get_mem_data(bio.get(), &data);
     return {data, static_cast<std::size_t>(size)};
+}
+
+// The prime search as first written, before the sieve and the fixed Miller-Rabin bases:
+// from the seeded start, step by 2 to the first number that is not 1 mod 65537 and that
+// OpenSSL's BN_check_prime (trial division, 64 random Miller-Rabin rounds) calls prime.
+ossl::bn_ptr reference_prime(std::uint64_t seed, const std::string& purpose, const std::string& label, int bits) {
+    std::vector<std::uint8_t> bytes;
+    for (std::uint32_t block = 0; bytes.size() < static_cast<std::size_t>(bits / 8); ++block) {
+        const auto chunk = seeded_hash(seed, "mtasts-sim key v1|" + purpose + "|" + std::to_string(label.size()) + ":" +
+                                                 label + "|" + std::to_string(block));
+        bytes.insert(bytes.end(), chunk.begin(), chunk.end());
+    }
+    ossl::bn_ptr p{BN_bin2bn(bytes.data(), bits / 8, nullptr)};
+    BN_set_bit(p.get(), bits - 1);
+    BN_set_bit(p.get(), bits - 2);
+    BN_set_bit(p.get(), 0);
+    const ossl::bn_ctx_ptr ctx{BN_CTX_new()};
+    while (BN_mod_word(p.get(), 65537) == 1 || BN_check_prime(p.get(), ctx.get(), nullptr) != 1) BN_add_word(p.get(), 2);
+    return p;
 }
 
 bool key_checks_out(EVP_PKEY& key) {
@@ -37,6 +58,21 @@ BOOST_AUTO_TEST_CASE(the_same_seed_label_and_type_derive_the_same_key) {
         const auto b = derive_key(7, "mx1", type);
         BOOST_TEST(private_pem(*a) == private_pem(*b));
         BOOST_TEST(key_checks_out(*a));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(rsa_primes_are_the_ones_the_plain_search_with_openssl_primality_finds) {
+    for (const std::uint64_t seed : {1u, 7u, 44u}) {
+        const auto key = derive_key(seed, "dkim:example.test", key_type::rsa_1024);
+        BIGNUM* raw_n = nullptr;
+        BOOST_REQUIRE(EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_N, &raw_n) == 1);
+        const ossl::bn_ptr n{raw_n};
+        const auto p = reference_prime(seed, "rsa-1024/p", "dkim:example.test", 512);
+        const auto q = reference_prime(seed, "rsa-1024/q", "dkim:example.test", 512);
+        const ossl::bn_ctx_ptr ctx{BN_CTX_new()};
+        const ossl::bn_ptr product{BN_new()};
+        BOOST_REQUIRE(BN_mul(product.get(), p.get(), q.get(), ctx.get()) == 1);
+        BOOST_TEST(BN_cmp(product.get(), n.get()) == 0, "seed " << seed);
     }
 }
 

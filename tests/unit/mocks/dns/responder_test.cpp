@@ -347,6 +347,34 @@ BOOST_AUTO_TEST_CASE(a_garbage_fault_sends_deterministic_bytes_with_the_id_that_
     BOOST_TEST((answer(q, &f, dns_transport::udp, reseeded).replies.front() != g));
 }
 
+BOOST_AUTO_TEST_CASE(a_compression_loop_fault_sends_an_answer_name_pointing_at_itself) {
+    const auto f = fault_of(dns_fault_kind::compression_loop);
+    const auto plan = answer(query("example.com", dns::rr_type::mx), &f);
+    BOOST_REQUIRE_EQUAL(plan.replies.size(), 1u);
+    const auto& wire = plan.replies.front();
+    BOOST_TEST(wire[0] == 0x12);
+    BOOST_TEST(wire[1] == 0x34);
+    BOOST_TEST(wire[7] == 1);  // ANCOUNT
+    // The answer starts right after the question: two bytes of pointer to its own offset.
+    const std::size_t at = wire.size() - 16;
+    BOOST_TEST(wire[at] == (0xC0 | (at >> 8)));
+    BOOST_TEST(wire[at + 1] == (at & 0xFF));
+    const auto result = dns::decode(wire);
+    BOOST_REQUIRE(!result.has_value());
+    BOOST_TEST(plan.entry.answered);
+    BOOST_TEST(plan.entry.note == "compression loop");
+}
+
+BOOST_AUTO_TEST_CASE(a_truncate_always_fault_sets_tc_over_tcp_too) {
+    const auto f = fault_of(dns_fault_kind::truncate_always);
+    for (const auto t : {dns_transport::udp, dns_transport::tcp}) {
+        const auto r = only_reply(answer(query("example.com", dns::rr_type::mx), &f, t));
+        BOOST_TEST(r.header.tc);
+        BOOST_TEST(r.header.id == 0x1234);
+        BOOST_TEST(r.answers.empty());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(a_delay_fault_keeps_the_answer_and_says_how_long_to_wait) {
     auto f = fault_of(dns_fault_kind::none);
     f.delay = std::chrono::seconds{3};

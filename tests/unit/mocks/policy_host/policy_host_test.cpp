@@ -253,6 +253,41 @@ BOOST_AUTO_TEST_CASE(an_oversize_body_is_the_policy_then_exact_padding_lines,
     }
 }
 
+BOOST_AUTO_TEST_CASE(header_padding_adds_lines_of_the_given_length_to_the_exact_total) {
+    for (const auto& [total, line_bytes] : {std::pair<std::size_t, std::size_t>{4000, 64}, {4000, 4000},
+                                            {1000, 300}, {70, 64}}) {
+        BOOST_TEST_CONTEXT("total " << total << ", lines of " << line_bytes) {
+            auto response = plain_policy();
+            response.header_padding_bytes = total;
+            response.header_padding_line_bytes = line_bytes;
+            auto w = with_response(response);
+            const auto got = w.fetch();
+            BOOST_TEST(got.stage == "done");
+            BOOST_TEST(got.body == policy_text);
+            std::size_t bytes = 0, lines = 0;
+            for (const auto& f : got.headers) {
+                if (f.name.rfind("x-hdr-pad-", 0) != 0) continue;
+                BOOST_TEST(f.value.find_first_not_of('x') == std::string::npos);
+                bytes += f.name.size() + 2 + f.value.size() + 2;
+                ++lines;
+                BOOST_TEST(f.name.size() + 4 + f.value.size() < 2 * line_bytes);
+            }
+            BOOST_TEST(bytes == total);
+            BOOST_TEST(lines >= std::max<std::size_t>(1, total / line_bytes));
+            BOOST_TEST(lines <= total / line_bytes + 1);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_20_kb_padded_head_stops_a_client_with_an_8_kib_header_limit, *covers("STS-SEC-08")) {
+    auto response = plain_policy();
+    response.header_padding_bytes = 20000;
+    auto w = with_response(response);
+    const auto got = w.fetch();
+    BOOST_TEST(got.stage == "header");
+    BOOST_TEST((got.error == boost::beast::http::error::header_limit));
+}
+
 BOOST_AUTO_TEST_CASE(a_client_with_a_64_kib_cap_stops_on_a_1_mib_body, *covers("STS-FETCH-14")) {
     auto response = plain_policy();
     response.padding_bytes = 1024 * 1024 - policy_text.size();

@@ -710,6 +710,50 @@ BOOST_AUTO_TEST_CASE(a_stall_at_any_point_leaves_the_client_waiting_until_its_ti
     }
 }
 
+BOOST_AUTO_TEST_CASE(an_endless_reply_sends_continuation_lines_up_to_its_bound_then_stalls) {
+    auto config = mx1_config();
+    reply_override endless;
+    endless.step = smtp_step::greeting;
+    endless.reply = "220 mx1.example.test hello\n220 and more";
+    endless.endless = true;
+    config.overrides = {endless};
+    config.endless_reply_bytes_max = 8192;
+    world w(config);
+    test_client c(w);
+    std::string greeting;
+    auto script = [&]() -> asio::awaitable<void> {
+        co_await c.connect();
+        greeting = co_await c.reply();
+        c.close();
+    };
+    w.run(script());
+
+    // No last line ever came: the client timed out holding only continuation lines.
+    BOOST_TEST(greeting == "");
+    BOOST_TEST(c.timed_out());
+    const auto& got = c.inbox();
+    BOOST_TEST(got.rfind("220-mx1.example.test hello\r\n220-and more\r\n220-continuation line 1 ", 0) == 0u);
+    BOOST_TEST(got.size() >= 8192u);
+    BOOST_TEST(got.size() < 8192u + 64u * 64u);
+    std::size_t lines = 0;
+    for (std::size_t at = 0; at < got.size(); at = got.find("\r\n", at) + 2) {
+        BOOST_TEST(got.compare(at, 4, "220-") == 0);
+        ++lines;
+    }
+    BOOST_TEST(lines > 100u);
+    BOOST_TEST(w.transcript_has(transcript_kind::event, "endless reply: stopping after"));
+    BOOST_TEST(w.transcript_has(transcript_kind::event, "peer closed"));
+}
+
+BOOST_AUTO_TEST_CASE(an_endless_reply_without_text_is_refused) {
+    auto config = mx1_config();
+    reply_override endless;
+    endless.step = smtp_step::ehlo;
+    endless.endless = true;
+    config.overrides = {endless};
+    BOOST_TEST(validate(config) == "override 1 (ehlo): an endless reply needs reply text to continue");
+}
+
 BOOST_AUTO_TEST_CASE(plaintext_injected_after_starttls_reaches_the_client_with_the_220,
                      *sts::test::covers("STS-SEC-01")) {
     auto config = mx1_config();

@@ -282,4 +282,76 @@ BOOST_AUTO_TEST_CASE(an_engine_retry_that_is_not_a_duration_is_an_error) {
     expect_one_error("[engine]\nretry = [\"soon\"]\n", 2, "engine.retry", "positive duration");
 }
 
+BOOST_AUTO_TEST_CASE(a_repeated_dns_entry_becomes_numbered_records) {
+    auto r = load_world_text("[[dns]]\nname = \"example.test\"\ntype = \"MX\"\ndata = \"{n} mx{n}.example.test\"\n"
+                             "repeat = 3\n[[dns]]\nname = \"t{n}.test\"\ntype = \"TXT\"\ndata = [\"a{n}\", \"b\"]\n"
+                             "repeat = 2\n",
+                             "w.toml");
+    BOOST_TEST_REQUIRE(r.has_value(), (r.has_value() ? "" : r.error().front().to_string()));
+    const auto& dns = r.value().dns;
+    BOOST_TEST_REQUIRE(dns.size() == 5u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        BOOST_TEST_REQUIRE(dns[i].record.has_value());
+        const auto& mx = std::get<sts::dns::mx_rdata>(dns[i].record->record.data);
+        BOOST_TEST(mx.preference == i + 1);
+        BOOST_TEST(mx.exchange == "mx" + std::to_string(i + 1) + ".example.test");
+        BOOST_TEST(dns[i].line == 1u);  // where the [[dns]] entry starts
+    }
+    BOOST_TEST(dns[4].record->record.name == "t2.test");
+    const auto& txt = std::get<sts::dns::txt_rdata>(dns[4].record->record.data);
+    BOOST_TEST((txt.strings == std::vector<std::string>{"a2", "b"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_repeat_out_of_range_or_with_bad_data_is_an_error) {
+    expect_one_error("[[dns]]\nname = \"a.test\"\ntype = \"A\"\ndata = \"10.0.0.1\"\nrepeat = 0\n", 5, "dns[0].repeat",
+                     "");
+    expect_one_error("[[dns]]\nname = \"a.test\"\ntype = \"A\"\ndata = \"10.0.{n}.1\"\nrepeat = 300\n", 5,
+                     "dns[0].repeat", "copy 256");
+}
+
+BOOST_AUTO_TEST_CASE(data_repeat_repeats_a_txt_string_or_the_last_character_string) {
+    auto r = load_world_text("[[dns]]\nname = \"a.test\"\ntype = \"TXT\"\ndata = \"ab\"\ndata_repeat = 3\n"
+                             "[[dns]]\nname = \"b.test\"\ntype = \"TXT\"\ndata = [\"v=1; x=\", \"yy\"]\n"
+                             "data_repeat = 256\n",
+                             "w.toml");
+    BOOST_TEST_REQUIRE(r.has_value(), (r.has_value() ? "" : r.error().front().to_string()));
+    const auto& a = std::get<sts::dns::txt_rdata>(r.value().dns[0].record->record.data);
+    BOOST_TEST((a.strings == std::vector<std::string>{"ababab"}));
+    const auto& b = std::get<sts::dns::txt_rdata>(r.value().dns[1].record->record.data);
+    BOOST_TEST_REQUIRE(b.strings.size() == 257u);
+    BOOST_TEST(b.strings.front() == "v=1; x=");
+    BOOST_TEST(b.strings.back() == "yy");
+}
+
+BOOST_AUTO_TEST_CASE(data_repeat_past_65535_bytes_or_off_txt_is_an_error) {
+    expect_one_error("[[dns]]\nname = \"a.test\"\ntype = \"TXT\"\ndata = \"0123456789\"\ndata_repeat = 7000\n", 5,
+                     "dns[0].data_repeat", "65535");
+    expect_one_error("[[dns]]\nname = \"a.test\"\ntype = \"A\"\ndata = \"10.0.0.1\"\ndata_repeat = 2\n", 5,
+                     "dns[0].data_repeat", "only on a TXT record");
+}
+
+BOOST_AUTO_TEST_CASE(hostile_host_keys_are_read) {
+    auto r = load_world_text("[[dns]]\nname = \"x.test\"\ntype = \"MX\"\nfault = \"compression-loop\"\n"
+                             "[[dns]]\nname = \"y.test\"\nfault = \"truncate-always\"\n"
+                             "[policy_host.\"a.test\"]\nheader_padding = { bytes = 20000, line_bytes = 20000 }\n"
+                             "[smtp.\"mx.test\"]\ncert = { padding_names = 3, names = [\"mx.test\"] }\n"
+                             "replies = [{ step = \"ehlo\", reply = \"250-mx.test\", endless = true }]\n",
+                             "w.toml");
+    BOOST_TEST_REQUIRE(r.has_value(), (r.has_value() ? "" : r.error().front().to_string()));
+    const auto& w = r.value();
+    BOOST_TEST((w.dns[0].fault->kind == sts::mocks::dns_fault_kind::compression_loop));
+    BOOST_TEST((w.dns[1].fault->kind == sts::mocks::dns_fault_kind::truncate_always));
+    BOOST_TEST(w.policy_hosts[0].config.response.header_padding_bytes == 20000u);
+    BOOST_TEST(w.policy_hosts[0].config.response.header_padding_line_bytes == 20000u);
+    BOOST_TEST((w.smtp_hosts[0].cert.dns_names ==
+                std::vector<std::string>{"pad1.sans.invalid", "pad2.sans.invalid", "pad3.sans.invalid", "mx.test"}));
+    BOOST_TEST_REQUIRE(w.smtp_hosts[0].config.overrides.size() == 1u);
+    BOOST_TEST(w.smtp_hosts[0].config.overrides[0].endless);
+
+    expect_one_error("[policy_host.\"a.test\"]\nheader_padding = { bytes = 100, line_bytes = 8 }\n", 2,
+                     "policy_host.\"a.test\".header_padding.line_bytes", "");
+    expect_one_error("[smtp.\"mx.test\"]\nreplies = [{ step = \"ehlo\", endless = true }]\n", 1, "smtp.\"mx.test\"",
+                     "endless");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
