@@ -8,6 +8,7 @@
 // message. Exit 0 reproduced, 1 diverged, 2 unreadable input or usage.
 #include "sim/cli/cli.hpp"
 
+#include "engine/core/peer_text.hpp"
 #include "sim/replay/scenario_writer.hpp"
 #include "sim/replay/trace.hpp"
 #include "sim/replay/trace_comparison.hpp"
@@ -250,7 +251,8 @@ int run_replay(arguments args, streams io) {
         if (l.family != line_family::unclassified) continue;
         if (++not_understood <= 20) {
             io.out << (not_understood == 1 ? "Lines not understood (kept, not compared):\n" : "");
-            io.out << fmt::format("  line {}: {} ({})\n", l.number, l.raw.substr(0, 160), l.problem);
+            // The line is the customer's bytes (control characters included): escaped, as peer text.
+            io.out << fmt::format("  line {}: {} ({})\n", l.number, core::quote_peer_text(l.raw, 160), l.problem);
         }
     }
     if (not_understood > 20) io.out << fmt::format("  ... and {} more\n", not_understood - 20);
@@ -273,7 +275,10 @@ int run_replay(arguments args, streams io) {
     }
     comparison_scope scope;
     for (const auto& d : world.domains) scope.domains.push_back(d.name);
-    const trace_alignment a = align_traces(customer, run.engine, scope, scope);
+    comparison_scope customer_scope = scope;
+    customer_scope.mids.emplace();
+    for (const auto& m : world.messages) customer_scope.mids->push_back(m.trace_mid);
+    const trace_alignment a = align_traces(customer, run.engine, customer_scope, scope);
     print_alignment(a, io.out);
     if (o.keys) {
         for (const auto* side : {&a.customer, &a.engine}) {

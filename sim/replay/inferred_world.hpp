@@ -23,6 +23,10 @@
 
 namespace sts::sim {
 
+// Bounds for a long trace: the report stays readable and the scenario small.
+inline constexpr std::size_t inferred_facts_max = 200;
+inline constexpr std::size_t failing_replies_max = 32;
+
 struct inferred_fact {
     std::string subject;  // "customer.test policy mode"
     std::string value;    // "enforce"

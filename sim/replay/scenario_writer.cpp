@@ -12,8 +12,28 @@ namespace sts::sim {
 
 namespace {
 
-// A TOML basic string with every escape it needs (toml++ writes it).
+// A TOML string with every escape it needs (toml++ writes it). toml++ 3.3 writes text with
+// a line break as a multi-line literal string ('''...'''), which ends early when the text
+// itself holds ''' and cannot hold a lone CR (peer text may have either): such text is
+// written here as a basic string instead.
 std::string quoted(std::string_view s) {
+    if (s.find("'''") != std::string_view::npos || s.find('\r') != std::string_view::npos) {
+        std::string basic = "\"";
+        for (const char ch : s) {
+            const auto c = static_cast<unsigned char>(ch);
+            if (c == '"' || c == '\\') {
+                basic += '\\';
+                basic += ch;
+            } else if (c == '\n') {
+                basic += "\\n";
+            } else if (c < 0x20 || c == 0x7f) {
+                basic += fmt::format("\\u{:04X}", c);
+            } else {
+                basic += ch;
+            }
+        }
+        return basic + "\"";
+    }
     std::ostringstream out;
     out << toml::value<std::string>(std::string(s));
     return out.str();

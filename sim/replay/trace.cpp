@@ -103,6 +103,7 @@ trace build_trace(std::vector<trace_line> lines) {
 
     std::map<std::uint64_t, std::uint64_t> mid_of_dcid;
     std::map<std::uint64_t, std::string> dcid_domain;          // Connection Error's domain
+    std::map<std::uint64_t, std::size_t> dcid_domain_line;     // and the line that named it
     std::map<std::uint64_t, std::string> dcid_planning_domain; // last planning domain before it opened
     std::map<std::uint64_t, std::size_t> dcid_planning_line;
     std::map<std::string, std::string> host_domain;
@@ -143,6 +144,7 @@ trace build_trace(std::vector<trace_line> lines) {
         }
         if (l.family == line_family::connection_error && l.dcid && !l.domain.empty()) {
             dcid_domain.try_emplace(*l.dcid, lower(l.domain));
+            dcid_domain_line.try_emplace(*l.dcid, l.number);
         }
         if (is_planning(l.family) && !l.domain.empty() && !l.mid && !l.dcid) {
             last_planning_domain = lower(l.domain);
@@ -168,6 +170,7 @@ trace build_trace(std::vector<trace_line> lines) {
         for (auto d : m.dcids) {
             if (const auto it = dcid_domain.find(d); it != dcid_domain.end()) {
                 m.domain = it->second;
+                m.domain_line = dcid_domain_line[d];
                 break;
             }
             if (const auto it = dcid_planning_domain.find(d); it != dcid_planning_domain.end()) {

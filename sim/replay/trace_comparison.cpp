@@ -216,6 +216,7 @@ bool in_scope(const trace& t, std::size_t i, const comparison_scope& scope) {
     if (t.owner[i]) {
         const trace_message& m = t.messages[*t.owner[i]];
         if (!m.domain.empty()) domain = m.domain;
+        else if (scope.mids) return std::find(scope.mids->begin(), scope.mids->end(), m.mid) != scope.mids->end();
         else if (scope.domains.size() == 1) domain = scope.domains.front();
     }
     if (domain.empty()) return scope.domains.size() <= 1;

@@ -17,6 +17,7 @@
 #include "sim/replay/trace.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -42,6 +43,10 @@ struct trace_alignment {
 
 struct comparison_scope {
     std::vector<std::string> domains;            // the replayed domains
+    // The customer's replayed messages by MID, when the inference has chosen them: a message
+    // no line ties to a domain is then compared exactly when it is listed here (the
+    // inference may have given it to another domain than the replayed one).
+    std::optional<std::vector<std::uint64_t>> mids;
 };
 
 // The families of the scope's lines in a trace.

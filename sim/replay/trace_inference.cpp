@@ -56,6 +56,13 @@ std::string policy_id_of(std::string_view rdata) {
     return id;
 }
 
+// RFC 5321 §4.2.1: a receiver refuses with a 4yz or 5yz reply. Another code in a Delayed
+// or Bounced line is a damaged or edited line, and no receiver can be made to send it.
+bool is_refusal_code(std::string_view code) {
+    return code.size() == 3 && (code[0] == '4' || code[0] == '5') && std::isdigit(static_cast<unsigned char>(code[1])) &&
+           std::isdigit(static_cast<unsigned char>(code[2]));
+}
+
 std::string version_of(std::string_view protocol) {
     if (protocol == "TLSv1.2") return "1.2";
     if (protocol == "TLSv1.1") return "1.1";
@@ -81,7 +88,13 @@ public:
     }
 
 private:
+    // A conclusion is stated once, at the first line it rests on; a long trace repeats
+    // the same evidence many times.
     void fact(std::string subject, std::string value, std::size_t line, std::string why) {
+        for (const auto& f : w_.facts) {
+            if (f.subject == subject && f.value == value) return;
+        }
+        if (w_.facts.size() >= inferred_facts_max) return;
         w_.facts.push_back({std::move(subject), std::move(value), line, std::move(why)});
     }
     void open(std::string text) { w_.open_choices.push_back(std::move(text)); }
@@ -146,7 +159,12 @@ private:
                                  m.mid, message_domain_[k]));
                 continue;
             }
-            if (wanted.size() == 1 || (seen.empty() && invented.empty() && !wanted.empty())) {
+            // One --domain names the unnamed messages, unless the trace names that domain
+            // itself and this message went to an address none of its messages used: then
+            // it is another domain's, and --domain leaves it out.
+            const bool elsewhere = wanted.size() == 1 && !first_address.empty() &&
+                                   std::find(seen.begin(), seen.end(), wanted.front()) != seen.end();
+            if ((wanted.size() == 1 && !elsewhere) || (seen.empty() && invented.empty() && !wanted.empty())) {
                 message_domain_[k] = wanted.front();
             } else {
                 auto [it, fresh] = invented.try_emplace(first_address, fmt::format("unnamed{}.example", invented.size() + 1));
@@ -480,9 +498,11 @@ private:
                 case line_family::delayed:
                 case line_family::bounced:
                     if (!l.reply_code.empty() && l.reply_code != "000") {
-                        if (auto* m = mx_of_dcid()) {
+                        if (!is_refusal_code(l.reply_code)) {
+                            open(fmt::format("{}: line {}: reply code '{}' is no refusal a receiver sends; the replay does not rebuild it", name, n, l.reply_code));
+                        } else if (auto* m = mx_of_dcid()) {
                             const std::string reply = fmt::format("{} {}", l.reply_code, l.reply.empty() ? l.status : l.reply);
-                            m->failing_replies.emplace_back("rcpt", reply);
+                            if (m->failing_replies.size() < failing_replies_max) m->failing_replies.emplace_back("rcpt", reply);
                             ++failures_seen;
                             fact(name + " MX " + m->host, "answers " + reply, n, "the receiver's reply in the " +
                                  std::string(l.family == line_family::delayed ? "Delayed" : "Bounced") + " line");
@@ -522,9 +542,8 @@ private:
         // The destination-control TLS setting the trace implies.
         const bool policy_governs = applying && d.mode != "none";
         if (!any_tls_line && !policy_governs && !d.mx.empty()) {
-            bool delivered_any = false;
-            for (const auto& m : d.mx) delivered_any = delivered_any || !m.final_reply.empty();
-            if (delivered_any) {
+            // A Message done line is the delivery; the Response line after it may be missing.
+            if (first_delivery_line != 0) {
                 d.tls = "no";
                 fact(name + " profile TLS", "No", first_delivery_line, "deliveries with no TLS line at all: TLS is never tried");
             }
