@@ -12,6 +12,7 @@
 // (`run` does that), only listed as passed or failed at the end.
 #include "sim/cli/cli.hpp"
 
+#include "engine/core/ascii_case.hpp"
 #include "engine/delivery/destination_plan.hpp"
 #include "engine/tls/verdict.hpp"
 #include "sim/scenario/scenario_loader.hpp"
@@ -39,10 +40,7 @@ constexpr std::string_view explain_usage =
     "  applied, why each MX host was used or skipped, what DANE said and which TLS\n"
     "  requirement followed; --recipient keeps only that recipient's domain\n";
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
+std::string lower(std::string_view s) { return core::ascii_lower(s); }
 
 std::string yes_no(bool b) { return b ? "on" : "off"; }
 

@@ -1,6 +1,8 @@
 // sim/replay/trace.cpp
 #include "sim/replay/trace.hpp"
 
+#include "engine/core/ascii_case.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -10,9 +12,9 @@ namespace sts::sim {
 
 namespace {
 
+// A domain name as the trace's keys hold it: lower case, no trailing dot.
 std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string out = core::ascii_lower(s);
     while (!out.empty() && out.back() == '.') out.pop_back();
     return out;
 }

@@ -1,6 +1,8 @@
 // sim/replay/trace_comparison.cpp
 #include "sim/replay/trace_comparison.hpp"
 
+#include "engine/core/ascii_case.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,11 +14,7 @@ namespace sts::sim {
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
+std::string lower(std::string_view s) { return core::ascii_lower(s); }
 
 bool compared(line_family f) {
     switch (f) {
