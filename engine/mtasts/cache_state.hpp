@@ -52,7 +52,7 @@ enum class refresh_state {
     // begin_refresh().
     refresh_fetch,       // fetch the cached id's policy now, then complete_refresh()
     refresh_in_flight,   // a refresh of this domain is already running
-    refresh_backoff,     // the cached id failed < 5 min ago; postponed (STS-FETCH-15)
+    refresh_backoff,     // a fetch for the domain failed < 5 min ago or is running; postponed (STS-FETCH-15)
     refresh_not_cached,  // nothing unexpired cached for the domain: nothing to refresh
     // complete_refresh().
     refresh_ok,            // the lifetime restarts at this fetch (STS-CACHE-08)

@@ -318,12 +318,21 @@ refresh_step policy_cache::begin_refresh(std::string_view domain, core::time_poi
         return step;
     }
     const auto attempt = attempts_.find(domain);
-    if (attempt != attempts_.end() && !attempt->second.in_flight &&
-        attempt->second.policy_id == step.policy_id && now < attempt->second.retry_not_before) {
-        // RFC 8461 §3.3 [STS-FETCH-15]: refreshes obey the per-id back-off too.
-        set_refresh_due(it, attempt->second.retry_not_before);
-        step.state = refresh_state::refresh_backoff;
-        return step;
+    if (attempt != attempts_.end()) {
+        const fetch_attempt& a = attempt->second;
+        // RFC 8461 §3.3 [STS-FETCH-15]: refreshes obey the back-off too. A refresh GETs the
+        // same URL as the fetch of any id, so the back-off of a newer id (the TXT record
+        // moved on and that fetch failed) holds it back as well, and so does a fetch still
+        // in flight, whose success replaces the entry anyway. Otherwise a refresh falls
+        // due seconds after a failed fetch, fails the same way, and its failure takes the
+        // back-off slot from the newer id, whose next delivery fetches at once: three
+        // requests in a minute (found by the swarm, seeds 5711 and 6567).
+        const auto in_flight_until = saturating_add(a.started_at, limits::policy_fetch_in_flight_max);
+        if (a.in_flight ? now < in_flight_until : now < a.retry_not_before) {
+            set_refresh_due(it, a.in_flight ? in_flight_until : a.retry_not_before);
+            step.state = refresh_state::refresh_backoff;
+            return step;
+        }
     }
     // RFC 8461 §10.2 [STS-CACHE-08]: the refresh fetches the policy whatever the TXT record
     // says, so blocking the record cannot stop it.

@@ -25,7 +25,8 @@
 //     (STS-SEC-14).
 //   - A new id is fetched at once; after a failed fetch the same id is fetched at most once
 //     per limits::policy_fetch_backoff (STS-FETCH-15). One back-off slot per domain: the id
-//     that failed last.
+//     that failed last. A refresh waits while the domain has any fetch in back-off or in
+//     flight, whatever its id: it would GET the same URL.
 //   - interpretation (ambiguity A15): a failed first fetch leaves no pseudo-policy (mox
 //     caches mode none for five minutes); the back-off alone bounds the fetches, and the
 //     domain is delivered as non-MTA-STS meanwhile, which is what STS-FETCH-16 asks.

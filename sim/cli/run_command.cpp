@@ -12,6 +12,10 @@
 // (thread-safe since 1.1) and the read-only requirement catalogue. Loopback scenarios
 // always run one after the other: they all listen on the same --port-base.
 //
+// --swarm N runs generated worlds instead of files (sim/swarm/swarm_run.hpp): seeds --seed,
+// +1, ..., each checked against the swarm invariants; a failing seed prints its
+// violations and the command that replays it.
+//
 // On a terminal (stdout is a tty) passing scenarios show only on one progress line that
 // is rewritten in place; failures and the summary print as elsewhere. Colours are used
 // only there, and never when NO_COLOR is set to a non-empty value (https://no-color.org).
@@ -23,6 +27,7 @@
 #include "sim/scenario/scenario_files.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 #include "sim/scenario/scenario_runner.hpp"
+#include "sim/swarm/swarm_run.hpp"
 
 #include <fmt/format.h>
 #include <fnmatch.h>
@@ -35,6 +40,7 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -64,10 +70,15 @@ constexpr std::string_view run_usage =
     "  --log-level info|debug\n"
     "                       replace every scenario's engine log level\n"
     "  --check-determinism  run each scenario twice and compare logs and transcripts\n"
-    "  --report-dir DIR     write conformance.json, conformance.md, junit.xml, index.html\n";
+    "  --report-dir DIR     write conformance.json, conformance.md, junit.xml, index.html\n"
+    "  --swarm N            instead of PATHs: N random worlds from seeds --seed, +1, ...,\n"
+    "                       each checked against the swarm invariants\n"
+    "  --swarm-write DIR    with --swarm: write each seed's scenario file to DIR\n";
 
 // A thread per scenario is pointless beyond this; it also bounds what a typo can start.
 constexpr unsigned jobs_max = 64;
+// A million seeds is days of work; more is a typo.
+constexpr std::uint64_t swarm_seeds_max = 1'000'000;
 
 struct run_options {
     std::vector<std::string> paths;
@@ -82,6 +93,8 @@ struct run_options {
     std::optional<log::level> log_level;
     std::optional<std::string> report_dir;
     core::planted_bug plant = core::planted_bug::none;
+    std::optional<std::uint64_t> swarm;      // --swarm N
+    std::optional<std::string> swarm_write;  // --swarm-write DIR
 };
 
 template <typename T>
@@ -112,7 +125,8 @@ std::optional<run_options> parse(arguments args, streams io, bool& help) {
         const auto& a = args[i];
         const bool takes_value = a == "--filter" || a == "--shard" || a == "--seed" || a == "--jobs" ||
                                  a == "--network" || a == "--port-base" || a == "--log-level" ||
-                                 a == "--report-dir" || a == "--plant";
+                                 a == "--report-dir" || a == "--plant" || a == "--swarm" ||
+                                 a == "--swarm-write";
         if (takes_value && i + 1 == args.size()) return bad(a + " needs a value");
         if (a == "--filter") {
             o.filter = args[++i];
@@ -163,6 +177,13 @@ std::optional<run_options> parse(arguments args, streams io, bool& help) {
                 return bad("--plant: unknown bug '" + args[i] + "' (known: " + known + ")");
             }
             o.plant = *b;
+        } else if (a == "--swarm") {
+            const auto n = number<std::uint64_t>(args[++i]);
+            if (!n || *n < 1 || *n > swarm_seeds_max)
+                return bad(fmt::format("--swarm wants 1 to {}, not '{}'", swarm_seeds_max, args[i]));
+            o.swarm = *n;
+        } else if (a == "--swarm-write") {
+            o.swarm_write = args[++i];
         } else if (a == "--check-determinism") {
             o.check_determinism = true;
         } else if (a == "--help" || a == "-h") {
@@ -174,6 +195,15 @@ std::optional<run_options> parse(arguments args, streams io, bool& help) {
         } else {
             o.paths.push_back(a);
         }
+    }
+    if (o.swarm) {
+        // A swarm's scenarios come from its seeds; nothing else selects or changes them.
+        if (!o.paths.empty()) return bad("--swarm takes no PATH");
+        if (o.filter || o.shards > 1 || o.report_dir || o.check_determinism || o.log_level ||
+            o.network != network_kind::simulated)
+            return bad("--swarm goes only with --seed, --jobs, --plant and --swarm-write");
+    } else if (o.swarm_write) {
+        return bad("--swarm-write needs --swarm");
     }
     if (o.paths.empty()) o.paths.emplace_back("scenarios");
     return o;
@@ -298,12 +328,78 @@ void run_all(const std::vector<scenario_spec>& specs, const run_options& o, unsi
     }
 }
 
+// `--swarm N`: seeds S, S+1, ... (S = --seed, 1 by default), each a generated world
+// checked against the swarm invariants (sim/swarm/swarm_run.hpp). A failing seed prints
+// its violations and the command that replays it alone.
+int run_swarm_mode(const run_options& o, streams io) {
+    const auto first = o.seed.value_or(1);
+    const auto count = *o.swarm;
+    if (first > UINT64_MAX - (count - 1)) {
+        io.err << "mtasts-sim run: --seed + --swarm runs past the largest seed\n" << run_usage;
+        return exit_status::usage;
+    }
+    if (o.swarm_write) {
+        std::error_code ec;
+        fs::create_directories(*o.swarm_write, ec);
+        if (ec) {
+            io.err << fmt::format("mtasts-sim run: --swarm-write {}: {}\n", *o.swarm_write, ec.message());
+            return exit_status::usage;
+        }
+    }
+    const auto look = presentation::for_stream(io.out);
+    std::uint64_t passed = 0, index = 0;
+    bool write_failed = false;
+    swarm_tally tally;
+    run_swarm(first, count, o.jobs, o.plant, [&](const swarm_seed_result& r) {
+        ++index;
+        tally += r.tally;
+        if (o.swarm_write) {
+            const auto path = fs::path(*o.swarm_write) / fmt::format("swarm-seed-{}.toml", r.seed);
+            std::ofstream file(path, std::ios::binary);
+            file << r.toml;
+            if (!file) {
+                io.err << fmt::format("mtasts-sim run: cannot write {}\n", path.string());
+                write_failed = true;
+            }
+        }
+        if (look.terminal) io.out << "\r\x1b[K";
+        if (r.passed()) {
+            ++passed;
+        } else {
+            io.out << look.paint("FAIL", "31") << ' ' << r.name << '\n';
+            // A broken rule tends to break many times in one world; the first few tell.
+            constexpr std::size_t shown_max = 10;
+            for (std::size_t i = 0; i < r.violations.size() && i < shown_max; ++i)
+                io.out << "  " << r.violations[i].invariant << ": " << r.violations[i].detail << '\n';
+            if (r.violations.size() > shown_max)
+                io.out << fmt::format("  ... and {} more violation(s)\n", r.violations.size() - shown_max);
+            auto replay = fmt::format("mtasts-sim run --swarm 1 --seed {}", r.seed);
+            if (o.plant != core::planted_bug::none) replay += fmt::format(" --plant {}", core::to_string(o.plant));
+            io.out << "  replay: " << replay << " (add --swarm-write DIR for its scenario file)\n";
+        }
+        if (look.terminal && index < count)
+            io.out << fmt::format("\r\x1b[K[{}/{}] seed {}", index, count, r.seed + 1) << std::flush;
+    });
+    if (look.terminal) io.out << "\r\x1b[K";
+    const auto failed = count - passed;
+    const auto summary =
+        fmt::format("{} swarm seed(s) from {}: {} passed, {} failed", count, first, passed, failed);
+    io.out << fmt::format("recipients: {} delivered ({} in clear), {} bounced, {} queued; {} domain(s) under "
+                          "enforce, {} host(s) under DANE\n",
+                          tally.delivered, tally.delivered_in_clear, tally.bounced, tally.queued,
+                          tally.enforce_domains, tally.dane_hosts);
+    io.out << look.paint(summary, failed == 0 ? "32" : "31") << '\n';
+    if (write_failed) return exit_status::usage;
+    return failed == 0 ? exit_status::ok : exit_status::failed;
+}
+
 }  // namespace
 
 int run_run(arguments args, streams io) {
     bool help = false;
     const auto options = parse(args, io, help);
     if (!options) return help ? exit_status::ok : exit_status::usage;
+    if (options->swarm) return run_swarm_mode(*options, io);
     const auto files = find_scenario_files(options->paths);
     if (!files) {
         io.err << "mtasts-sim run: " << files.error() << '\n';

@@ -392,6 +392,7 @@ scenario_result run_scenario(const scenario_spec& spec, const scenario_run_optio
     result.transcript = s.world().transcript().render();
     result.timeline = s.world().transcript().entries();
     result.tlsrpt_records = rec.tlsrpt;
+    result.outcomes = rec.outcomes;
     result.tlsrpt_reports = tlsrpt::build_daily_reports(result.tlsrpt_records, reporter_of(s.engine()));
 
     for (const auto& e : spec.expectations) {

@@ -55,6 +55,9 @@ struct scenario_result {
     std::string transcript;                        // the world's transcript, rendered
     std::vector<mocks::transcript_entry> timeline; // the same, as entries (reports draw timelines)
     std::vector<delivery::tlsrpt_record> tlsrpt_records;  // every engine's, in order
+    // Every recipient's outcome, every engine's (stopped ones first), in order: what the
+    // swarm's invariants (sim/swarm/swarm_invariants.hpp) hold the transcript against.
+    std::vector<delivery::recipient_outcome> outcomes;
     // The RFC 8460 aggregate reports of those records, one per policy domain and UTC day,
     // as the engine writes them (its [engine.tlsrpt] identity, or the default one when
     // the world does not turn reporting on).

@@ -639,6 +639,25 @@ BOOST_AUTO_TEST_CASE(refresh_respects_the_per_id_backoff, *covers("STS-FETCH-15"
     BOOST_TEST(cache.find(domain)->refresh_due_at == at(days{1} + minutes{5}));
 }
 
+// Found by the swarm (scenarios/swarm/refresh-waits-for-new-id-backoff.toml): the refresh
+// GETs the same URL as the failed fetch of the newer id, so it waits for that back-off,
+// and the newer id stays in back-off instead of being fetched again at once.
+BOOST_AUTO_TEST_CASE(refresh_waits_for_the_backoff_and_fetch_of_a_newer_id, *covers("STS-FETCH-15")) {
+    policy_cache cache;
+    prime(cache, domain, "a", make_policy(mode::enforce, seconds{30 * 86400}), t0);
+    BOOST_REQUIRE(cache.begin(domain, txt_outcome::found("b"), at(days{1})).action() == cache_action::fetch);
+    // While the fetch of b runs, a refresh would only duplicate it.
+    BOOST_TEST(cache.begin_refresh(domain, at(days{1} + seconds{1})).state == refresh_state::refresh_backoff);
+    cache.complete_fetch(domain, "b", failed(), at(days{1} + seconds{2}));
+    const auto step = cache.begin_refresh(domain, at(days{1} + seconds{3}));
+    BOOST_TEST(step.state == refresh_state::refresh_backoff);
+    BOOST_TEST(cache.find(domain)->refresh_due_at == at(days{1} + seconds{2} + minutes{5}));
+    const auto d = cache.begin(domain, txt_outcome::found("b"), at(days{1} + seconds{30}));
+    BOOST_TEST(d.state == cache_state::fetch_backoff_cache_valid);
+    // After the back-off the refresh runs.
+    BOOST_TEST(cache.begin_refresh(domain, at(days{1} + seconds{2} + minutes{5})).fetch());
+}
+
 BOOST_AUTO_TEST_CASE(refresh_in_flight_is_not_started_twice) {
     policy_cache cache;
     prime(cache, domain, "a", make_policy(mode::enforce, seconds{30 * 86400}), t0);

@@ -246,4 +246,35 @@ BOOST_AUTO_TEST_CASE(four_jobs_print_the_same_bytes_as_one_with_check_determinis
     BOOST_TEST(one.err == four.err);
 }
 
+// --swarm: generated seeds, a summary, a file per seed with --swarm-write; a planted bug
+// is caught with the seed and the command that replays it.
+BOOST_AUTO_TEST_CASE(swarm_runs_generated_seeds_and_writes_their_scenarios) {
+    temp_dir d;
+    const auto r = run({"--swarm", "3", "--seed", "10", "--jobs", "2", "--swarm-write", d.path.string()});
+    BOOST_TEST(r.status == ok, r.out << r.err);
+    BOOST_TEST(r.out.find("3 swarm seed(s) from 10: 3 passed, 0 failed") != std::string::npos, r.out);
+    for (const auto* name : {"swarm-seed-10.toml", "swarm-seed-11.toml", "swarm-seed-12.toml"})
+        BOOST_TEST(fs::exists(d.path / name), name);
+    // The written file is a scenario like any other.
+    const auto again = run({(d.path / "swarm-seed-11.toml").string()});
+    BOOST_TEST(again.status == ok, again.out << again.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_swarm_violation_prints_the_seed_and_its_replay_command_and_exits_1) {
+    const auto r = run({"--swarm", "40", "--seed", "1", "--jobs", "2", "--plant", "refetch_on_same_id"});
+    BOOST_TEST(r.status == failed, r.out << r.err);
+    BOOST_TEST(r.out.find("FAIL swarm/seed-") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("fetch_bound: ") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("replay: mtasts-sim run --swarm 1 --seed ") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("--plant refetch_on_same_id") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(swarm_usage_errors_exit_2) {
+    BOOST_TEST(run({"--swarm", "0"}).status == usage);
+    BOOST_TEST(run({"--swarm", "2", "scenarios"}).status == usage);
+    BOOST_TEST(run({"--swarm", "2", "--filter", "x"}).status == usage);
+    BOOST_TEST(run({"--swarm-write", "/tmp/x"}).status == usage);
+    BOOST_TEST(run({"--swarm", "2", "--seed", "18446744073709551615"}).status == usage);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
