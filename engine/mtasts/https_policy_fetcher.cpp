@@ -7,6 +7,7 @@
 #include "engine/dns/asio_lookup.hpp"
 #include "engine/dns/resolver.hpp"
 #include "engine/mtasts/policy_parser.hpp"
+#include "engine/mtasts/policy_response.hpp"
 #include "engine/net/asio_connect.hpp"
 #include "engine/net/asio_stream.hpp"
 #include "engine/net/asio_timer.hpp"
@@ -65,24 +66,6 @@ struct ports {
 };
 
 // ---- pure decisions ------------------------------------------------------------------
-
-// RFC 8461 §3.2 [STS-FETCH-11, STS-FETCH-12, STS-SEC-09]: the media type is text/plain,
-// compared case-insensitively (RFC 9110 §8.3.1), with any parameters.
-// interpretation (A4): parameters are ignored whatever they say, charsets other than
-// utf-8 and us-ascii included (the policy grammar is ASCII either way), and a response
-// without a Content-Type is refused, since the check exists to tell a policy file from
-// other content at the well-known path.
-bool is_text_plain(std::string_view content_type) {
-    const auto semicolon = content_type.find(';');
-    std::string_view type = content_type.substr(0, semicolon);
-    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
-    while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
-    constexpr std::string_view wanted = "text/plain";
-    return type.size() == wanted.size() &&
-           std::equal(type.begin(), type.end(), wanted.begin(), [](char a, char b) {
-               return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
-           });
-}
 
 // What a certificate chain problem is called for a policy host (RFC 8460 §4.3.2.2: all of
 // them are sts-webpki-invalid). client_tls names the problem in its own vocabulary, shared
@@ -339,63 +322,37 @@ private:
         co_return true;
     }
 
+    void fail(policy_response_failure f) { fail(f.reason, f.kind, std::move(f.detail)); }
+
     // Maps an error while reading or writing HTTP inside the TLS session.
     void fail_exchange(const boost::system::error_code& ec, const net::deadline_guard& guard, std::string_view stage) {
         if (guard.expired()) {
             fail_timeout(stage);
         } else if (ec == http::error::body_limit) {
-            // RFC 8461 §3.3 [STS-FETCH-14, STS-SEC-08]: the body cap.
-            fail(failure_reason::policy_body_too_large, fetch_failure_kind::body_too_large,
-                 fmt::format("the body from {} exceeds {} bytes", host_, p_.config.body_bytes_max));
+            fail(policy_body_too_large(host_, p_.config.body_bytes_max));
         } else if (is_connection_loss(ec)) {
             fail(failure_reason::policy_host_connection_reset, fetch_failure_kind::connect_failed,
                  fmt::format("{} closed the connection during the {}: {}", host_, stage, ec.message()));
         } else {
-            // interpretation: an HTTP response that does not parse is a fetch error like a
-            // wrong status (fetch_failure_kind has no kind of its own for it).
-            fail(failure_reason::policy_http_malformed, fetch_failure_kind::http_status,
-                 fmt::format("malformed HTTP response from {} ({}): {}", host_, stage, ec.message()));
+            fail(policy_response_malformed(host_, stage, ec.message()));
         }
     }
 
-    // The response head: RFC 8461 §3.3 status and §3.2 media type, before any body is read.
+    // The response head: RFC 8461 §3.3 status and §3.2 media type (policy_response.hpp),
+    // before any body is read. Beast checks its body limit against Content-Length only
+    // while parsing the head, before the limit was set, so the rules check it here.
     bool check_head(const http::response_parser<http::string_body>& parser) {
         const auto& head = parser.get();
-        const unsigned status = head.result_int();
-        report_.http_status = status;
-        // RFC 8461 §3.3 [STS-FETCH-09, STS-SEC-10]: redirects are never followed. 304 is
-        // in the 3xx class but redirects nowhere (RFC 9110 §15.4.5); it is just not a 200.
-        if (status >= 300 && status <= 399 && status != 304) {
-            const auto location = view_of(head[http::field::location]);
-            fail(failure_reason::policy_http_redirect, fetch_failure_kind::http_status,
-                 location.empty() ? fmt::format("HTTP status {} (redirects are not followed)", status)
-                                  : fmt::format("HTTP status {} to {} (redirects are not followed)", status,
-                                                core::quote_peer_text(location)));
-            return false;
-        }
-        // RFC 8461 §3.3 [STS-FETCH-08]: only a 200 carries a policy.
-        if (status != 200) {
-            fail(failure_reason::policy_http_status_not_200, fetch_failure_kind::http_status,
-                 fmt::format("HTTP status {} {}", status, core::quote_peer_text(view_of(head.reason()))));
-            return false;
-        }
-        const auto content_types = head.count(http::field::content_type);
-        const auto content_type = view_of(head[http::field::content_type]);
-        if (content_types != 1 || !is_text_plain(content_type)) {
-            fail(failure_reason::policy_media_type_wrong, fetch_failure_kind::media_type,
-                 content_types == 0 ? std::string("no Content-Type (text/plain required)")
-                 : content_types > 1
-                     ? fmt::format("{} Content-Type fields (one text/plain required)", content_types)
-                     : fmt::format("Content-Type {} (text/plain required)", core::quote_peer_text(content_type)));
-            return false;
-        }
-        // RFC 8461 §3.3 [STS-FETCH-14, STS-SEC-08]: a declared length over the cap is
-        // refused before any of the body is read (Beast checks its body limit against
-        // Content-Length only while parsing the head, before the limit was set).
-        if (const auto length = parser.content_length(); length && *length > p_.config.body_bytes_max) {
-            fail(failure_reason::policy_body_too_large, fetch_failure_kind::body_too_large,
-                 fmt::format("the body from {} declares {} bytes, more than {}", host_, *length,
-                             p_.config.body_bytes_max));
+        policy_response_head seen;
+        seen.status = head.result_int();
+        seen.reason = std::string(view_of(head.reason()));
+        seen.content_type_fields = head.count(http::field::content_type);
+        seen.content_type = std::string(view_of(head[http::field::content_type]));
+        seen.location = std::string(view_of(head[http::field::location]));
+        if (const auto length = parser.content_length()) seen.content_length = *length;
+        report_.http_status = seen.status;
+        if (auto refused = check_policy_response_head(seen, host_, p_.config.body_bytes_max)) {
+            fail(std::move(*refused));
             return false;
         }
         return true;

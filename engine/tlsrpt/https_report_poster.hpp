@@ -22,6 +22,7 @@
 
 #include "engine/core/time.hpp"
 #include "engine/core/unique_function.hpp"
+#include "engine/tlsrpt/https_uri.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -51,17 +52,6 @@ class client_tls;
 }
 
 namespace sts::tlsrpt {
-
-// An `https:` URI split into what a request needs. The authority is a host name (no user
-// info, no IP literal in brackets); the port defaults to 443.
-struct https_uri {
-    std::string host;  // lower case
-    std::optional<std::uint16_t> port;
-    std::string target = "/";  // path and query, as written
-};
-
-// An error value names what is wrong with the text (quoted: it comes from a TXT record).
-std::optional<https_uri> parse_https_uri(std::string_view uri, std::string* why = nullptr);
 
 struct report_upload {
     https_uri endpoint;

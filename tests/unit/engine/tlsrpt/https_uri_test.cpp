@@ -1,6 +1,6 @@
-// Tests engine/tlsrpt/https_report_poster.hpp: the https: rua URI the poster accepts.
+// Tests engine/tlsrpt/https_uri.hpp: the https: rua URI the report poster accepts.
 // The upload itself runs against the mock report endpoint in scenarios/tlsrpt/.
-#include "engine/tlsrpt/https_report_poster.hpp"
+#include "engine/tlsrpt/https_uri.hpp"
 
 #include "tests/support/covers.hpp"
 
@@ -10,7 +10,7 @@
 
 using sts::tlsrpt::parse_https_uri;
 
-BOOST_AUTO_TEST_SUITE(tlsrpt_https_report_poster)
+BOOST_AUTO_TEST_SUITE(tlsrpt_https_uri)
 
 BOOST_AUTO_TEST_CASE(host_path_and_default_port_are_split, *sts::test::covers("TLSRPT-03"))
 {
